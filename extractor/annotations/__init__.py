@@ -1,0 +1,1 @@
+"""Gold annotations: sources in inline markup, notice JSON files, validation, statistics, Label Studio."""

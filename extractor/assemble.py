@@ -1,0 +1,75 @@
+"""Link quantities and deadlines to the measures they belong to (ANNOTATION_GUIDE.md, "Commitments").
+
+The same linking serves predictions and the gold markup converter, so gold and system follow one rule:
+- a QUANTITY belongs to the MEASURE that contains it, else to the nearest MEASURE before it in its clause;
+- a DEADLINE governs the MEASURE that contains it and every MEASURE after it up to the end of its
+  segment (；。 or a line break) or until the next DEADLINE;
+- a DEADLINE whose segment ends with a colon opens a list: it governs every measure of the list that
+  has no deadline of its own (the list ends at the first later line that is not a list item).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from extractor.schema import Span
+from extractor.segment import LIST_ITEM, clause_end, segment_end
+
+
+def link_quantities(measures: Sequence[Span], quantities: Sequence[Span], text: str) -> dict[int, int]:
+    """Map quantity index -> measure index."""
+    links: dict[int, int] = {}
+    for qi, q in enumerate(quantities):
+        inside = [mi for mi, m in enumerate(measures) if m.start <= q.start and q.end <= m.end]
+        if inside:
+            links[qi] = inside[0]
+            continue
+        before = [mi for mi, m in enumerate(measures) if m.end <= q.start]
+        if before:
+            mi = before[-1]
+            if clause_end(text, measures[mi].end) >= q.start:
+                links[qi] = mi
+    return links
+
+
+def _list_end(text: str, pos: int) -> int:
+    """End of the enumerated list that starts after the line holding ``pos``."""
+    line_end = text.find("\n", pos)
+    if line_end < 0:
+        return len(text)
+    cursor, seen_item = line_end + 1, False
+    while cursor < len(text):
+        nxt = text.find("\n", cursor)
+        nxt = len(text) if nxt < 0 else nxt
+        line = text[cursor:nxt].lstrip(" \t\u3000")
+        if line and LIST_ITEM.match(line):
+            seen_item = True
+        elif line and seen_item:
+            return cursor
+        cursor = nxt + 1
+    return len(text)
+
+
+def link_deadlines(measures: Sequence[Span], deadlines: Sequence[Span], text: str) -> dict[int, int]:
+    """Map measure index -> deadline index."""
+    links: dict[int, int] = {}
+    ordered = sorted(range(len(deadlines)), key=lambda i: deadlines[i].start)
+    list_scopes: list[tuple[int, int, int]] = []  # (start, end, deadline index)
+    for pos, di in enumerate(ordered):
+        d = deadlines[di]
+        seg_end = segment_end(text, d.end)
+        nxt = deadlines[ordered[pos + 1]].start if pos + 1 < len(ordered) else len(text)
+        limit = min(seg_end, nxt)
+        for mi, m in enumerate(measures):
+            contains = m.start <= d.start and d.end <= m.end
+            after = d.end <= m.start and m.start < limit
+            if contains or after:
+                links[mi] = di
+        stripped = text[d.end:seg_end].rstrip(" \t\u3000")
+        if stripped.endswith(("：", ":")) and seg_end < len(text) and text[seg_end] == "\n":
+            list_scopes.append((seg_end, _list_end(text, d.end), di))
+    for start, end, di in list_scopes:
+        for mi, m in enumerate(measures):
+            if mi not in links and start <= m.start < end:
+                links[mi] = di
+    return links

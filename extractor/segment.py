@@ -1,0 +1,132 @@
+"""Sections, sentences and clauses with offsets into the original text (never rewritten).
+
+Real notices mix full-width and half-width punctuation, so every boundary set holds both forms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+SENTENCE_END = "。！？!?；;\n"
+SEGMENT_END = "。；;\n!?！？"
+CLAUSE_END = SENTENCE_END + "，,：:"
+
+_CN_NUM = "一二三四五六七八九十"
+# List markers real notices use: 一、 （一） (一) 一是 1. 1、 1） ① and 第一，
+LIST_ITEM = re.compile(
+    rf"^(?:[{_CN_NUM}]{{1,3}}[、.．]|[（(][{_CN_NUM}]{{1,3}}[）)]|[{_CN_NUM}]{{1,3}}是|"
+    rf"\d{{1,2}}(?:[.．、](?!\d)|[）)])|[①-⑳]|第[{_CN_NUM}]{{1,3}}[，,、])"
+)
+# Section levels: 一、 > （一） > 1. > ①  (一是 is a run-in item inside a paragraph).
+_LEVELS = [
+    (0, re.compile(rf"[{_CN_NUM}]{{1,3}}[、.．]")),
+    (1, re.compile(rf"[（(][{_CN_NUM}]{{1,3}}[）)]")),
+    (2, re.compile(r"\d{1,2}(?:[.．、](?!\d)|[）)])")),
+    (3, re.compile(r"[①-⑳]")),
+]
+RUN_IN_ITEM = re.compile(rf"(?:^|(?<=[。；;，,：:\s]))(?:[{_CN_NUM}]{{1,3}}是|第[{_CN_NUM}]{{1,3}}(?=[，,、]))")
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: int
+    end: int
+    text: str
+
+
+def _find_end(text: str, pos: int, stops: str) -> int:
+    for i in range(pos, len(text)):
+        if text[i] in stops:
+            return i
+    return len(text)
+
+
+def clause_end(text: str, pos: int) -> int:
+    return _find_end(text, pos, CLAUSE_END)
+
+
+def segment_end(text: str, pos: int) -> int:
+    return _find_end(text, pos, SEGMENT_END)
+
+
+def _split(text: str, stops: str, start: int = 0, end: int | None = None) -> Iterator[Segment]:
+    """Pieces between stop characters; the stop character stays outside; whitespace is trimmed."""
+    end = len(text) if end is None else end
+    piece = start
+    for i in range(start, end + 1):
+        if i == end or text[i] in stops:
+            a, b = piece, i
+            while a < b and text[a].isspace():
+                a += 1
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            if b > a:
+                yield Segment(a, b, text[a:b])
+            piece = i + 1
+
+
+def lines(text: str) -> list[Segment]:
+    return list(_split(text, "\n"))
+
+
+def sentences(text: str, start: int = 0, end: int | None = None) -> list[Segment]:
+    return list(_split(text, SENTENCE_END, start, end))
+
+
+def clauses(text: str, start: int = 0, end: int | None = None) -> list[Segment]:
+    return list(_split(text, CLAUSE_END, start, end))
+
+
+def list_level(line: str) -> int | None:
+    """Heading level of a line that starts with a list marker, else None."""
+    for level, pattern in _LEVELS:
+        if pattern.match(line):
+            return level
+    return None
+
+
+def marker_end(text: str, pos: int) -> int:
+    """Offset just after a list marker starting at ``pos`` (``pos`` itself if there is none)."""
+    m = LIST_ITEM.match(text, pos)
+    return m.end() if m else pos
+
+
+def section_paths(text: str) -> list[tuple[int, int, list[str]]]:
+    """(start, end, path) per line, where path lists the enclosing list markers with their titles."""
+    stack: list[tuple[int, str]] = []
+    out: list[tuple[int, int, list[str]]] = []
+    for line in lines(text):
+        level = list_level(line.text)
+        if level is not None:
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            title_end = _find_end(line.text, 0, "。；;：:\n")
+            stack.append((level, line.text[: min(title_end, 40)]))
+        out.append((line.start, line.end, [title for _, title in stack]))
+    return out
+
+
+def windows(text: str, max_len: int, overlap: int = 32) -> list[tuple[int, int]]:
+    """Split text into windows of at most ``max_len`` characters, cutting at clause boundaries.
+
+    Consecutive windows overlap by up to ``overlap`` characters so that spans near a cut are seen whole
+    at least once. Nothing is truncated: the windows cover every character.
+    """
+    if len(text) <= max_len:
+        return [(0, len(text))]
+    out: list[tuple[int, int]] = []
+    start = 0
+    while start < len(text):
+        end = min(start + max_len, len(text))
+        if end < len(text):
+            cut = max((i + 1 for i in range(start + max_len // 2, end) if text[i] in CLAUSE_END), default=end)
+            end = cut
+        out.append((start, end))
+        if end >= len(text):
+            break
+        back = max((i + 1 for i in range(max(start + 1, end - overlap), end) if text[i] in CLAUSE_END),
+                   default=end)
+        start = back if back > start else end
+    return out

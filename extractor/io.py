@@ -1,0 +1,123 @@
+"""Writers for extraction results: JSONL (one object per notice) and CSV / Parquet (one row per
+commitment, notice fields repeated; a failed notice gets one row carrying its error). Writes are atomic:
+the file appears complete under its name or not at all."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+from extractor.schema import Extraction
+
+FORMATS = ("jsonl", "csv", "parquet")
+FLAT_COLUMNS = [
+    "notice_id", "source", "date", "error", "issuer", "region", "level", "kind", "commitment_index",
+    "measure_start", "measure_end", "measure_text", "modality", "section", "score",
+    "target_value", "target_upper", "target_unit", "target_comparator", "target_text", "quantities",
+    "deadline_text", "deadline_kind", "deadline_start", "deadline_end",
+]
+
+
+def format_for(path: Path, explicit: str | None) -> str:
+    if explicit:
+        return explicit
+    suffix = path.suffix.lower().lstrip(".")
+    return suffix if suffix in FORMATS else "jsonl"
+
+
+@contextmanager
+def atomic_open(path: Path, mode: str = "w") -> Iterator[TextIO]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8", newline=None if "b" in mode else "") as fh:
+            yield fh
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def to_record(extraction: Extraction) -> dict[str, Any]:
+    return extraction.model_dump(mode="json")
+
+
+def flat_rows(extraction: Extraction) -> Iterator[dict[str, Any]]:
+    meta = extraction.metadata
+    region = meta.get("region") if isinstance(meta.get("region"), dict) else {}
+    base = {
+        "notice_id": extraction.notice_id, "source": extraction.source,
+        "date": extraction.date.isoformat() if extraction.date else None, "error": extraction.error,
+        "issuer": meta.get("issuer") or meta.get("signature_body"),
+        "region": region.get("district") or region.get("city") or region.get("province") if region else meta.get("region"),
+        "level": meta.get("level"), "kind": meta.get("kind"),
+    }
+    if extraction.error:
+        yield {**{c: None for c in FLAT_COLUMNS}, **base}
+        return
+    for i, c in enumerate(extraction.commitments):
+        target = next((q for q in c.quantities if q.role == "target"), None)
+        d = c.deadline
+        yield {
+            **base, "commitment_index": i,
+            "measure_start": c.measure.start, "measure_end": c.measure.end, "measure_text": c.measure.text,
+            "modality": c.modality, "section": " > ".join(c.section), "score": c.score,
+            "target_value": float(target.value) if target else None,
+            "target_upper": float(target.upper) if target and target.upper is not None else None,
+            "target_unit": target.unit if target else None,
+            "target_comparator": target.comparator if target else None,
+            "target_text": target.text if target else None,
+            "quantities": json.dumps([q.model_dump(mode="json") for q in c.quantities], ensure_ascii=False),
+            "deadline_text": d.text if d else None, "deadline_kind": d.kind if d else None,
+            "deadline_start": d.start_date.isoformat() if d and d.start_date else None,
+            "deadline_end": d.end_date.isoformat() if d and d.end_date else None,
+        }
+
+
+def write(extractions: Iterable[Extraction], path: Path, fmt: str) -> int:
+    """Write all results atomically; returns the number of notices written."""
+    count = 0
+    if fmt == "jsonl":
+        with atomic_open(path) as fh:
+            for e in extractions:
+                fh.write(json.dumps(to_record(e), ensure_ascii=False) + "\n")
+                count += 1
+        return count
+    rows: list[dict[str, Any]] = []
+    for e in extractions:
+        rows.extend(flat_rows(e))
+        count += 1
+    if fmt == "csv":
+        with atomic_open(path) as fh:
+            writer = csv.DictWriter(fh, fieldnames=FLAT_COLUMNS)
+            writer.writeheader()
+            writer.writerows(rows)
+    elif fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pylist(rows, schema=_arrow_schema(pa))
+        with atomic_open(path, "wb") as fh:
+            pq.write_table(table, fh)
+    else:
+        raise ValueError(f"unknown format {fmt!r}: use one of {FORMATS}")
+    return count
+
+
+def _arrow_schema(pa):
+    numeric = {"commitment_index": pa.int64(), "measure_start": pa.int64(), "measure_end": pa.int64(),
+               "score": pa.float64(), "target_value": pa.float64(), "target_upper": pa.float64()}
+    return pa.schema([(c, numeric.get(c, pa.string())) for c in FLAT_COLUMNS])
+
+
+def read_jsonl(path: Path) -> Iterator[Extraction]:
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield Extraction.model_validate_json(line)

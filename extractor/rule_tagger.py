@@ -1,0 +1,204 @@
+"""The rule-based tagger: the baseline the trained model must beat, and the fallback without a model.
+
+How it decides (ANNOTATION_GUIDE.md):
+1. Region: each line is backward (background, achievements) or forward (下一步 / 今后 / 工作安排 …)
+   by the latest region heading or opener seen; a sentence is forward-looking when it lies in a forward
+   region or carries a future cue (将、拟、力争 …), and carries no past cue (已、累计、取得了 …).
+2. Headings (（一）扩大普惠托育供给。 followed by the item's body, or a short line with no clause
+   punctuation) are skipped.
+3. Each clause of a forward sentence is stripped of list markers, discourse markers, subject, modals and
+   a leading deadline; what is left is a MEASURE if it holds an action verb, unless it is framing
+   (聚焦… with no verb of its own), a purpose clause (从而…, with no QUANTITY or DEADLINE), courtesy, or
+   a list introduction (…以下工作：).
+4. QUANTITY spans are kept inside measures; DEADLINE spans are kept when they govern a measure.
+Every candidate the rules drop is returned as a rejection with its reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+
+from extractor.rules.deadline import find_deadlines
+from extractor.rules.quantity import find_quantities
+from extractor.rules.tables import table
+from extractor.schema import Rejection, Span
+from extractor.segment import LIST_ITEM, RUN_IN_ITEM, Segment, clauses, lines, sentences
+
+PAST_VERB_LE = re.compile(r"[\u4e00-\u9fff]了(?!解|结|如指掌)")
+
+
+@dataclass
+class TagResult:
+    spans: list[Span] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+
+
+@cache
+def cues() -> dict[str, list[str]]:
+    data = table("measure")
+    return {k: sorted(v, key=len, reverse=True) for k, v in data.items()}
+
+
+def _starts(text: str, words: list[str]) -> str | None:
+    return next((w for w in words if text.startswith(w)), None)
+
+
+def _has(text: str, words: list[str]) -> bool:
+    return any(w in text for w in words)
+
+
+def _is_heading_line(line: str) -> bool:
+    body = LIST_ITEM.sub("", line, count=1)
+    return len(body) <= 30 and not re.search(r"[，,。；;]", body.rstrip("。：:"))
+
+
+def _region_of_line(line: str, current: str) -> str:
+    c = cues()
+    head = LIST_ITEM.sub("", line, count=1)[:30]
+    opener = re.split(r"[，,。；;：:]", head, maxsplit=1)[0]
+    if _has(opener, c["forward_headings"]) and not _has(opener, c["backward_headings"]):
+        return "forward"
+    if _has(opener, c["backward_headings"]):
+        return "backward"
+    return current
+
+
+def _heading_end(text: str, line: Segment) -> int | None:
+    """End offset of a heading at the start of this line, or None."""
+    if not LIST_ITEM.match(line.text):
+        return line.end if _is_heading_line(line.text) and not re.search(r"[。；;]$", line.text) else None
+    first = re.search(r"[。；;：:！!]", line.text)
+    if first is None:
+        return line.end if _is_heading_line(line.text) else None
+    head = line.text[: first.start()]
+    rest = line.text[first.end():].strip()
+    if rest and len(head) <= 30 and not re.search(r"[，,]", head):
+        return line.start + first.end()
+    return None
+
+
+def _past(text: str) -> bool:
+    return _has(text, cues()["past"]) or bool(PAST_VERB_LE.search(text))
+
+
+def _forward(sentence: str, region: str) -> bool:
+    if _past(sentence):
+        return False
+    return region == "forward" or _has(sentence, cues()["future"])
+
+
+def _strip_prefix(text: str, start: int, end: int, deadlines: list[tuple[int, int]]) -> int:
+    """Advance past list markers, discourse markers, subjects, modals and leading deadlines."""
+    c = cues()
+    pos = start
+    while pos < end:
+        rest = text[pos:end]
+        m = LIST_ITEM.match(rest) or RUN_IN_ITEM.match(rest)
+        if m and m.end() > 0:
+            pos += m.end()
+            continue
+        if rest[0] in " \t\u3000、":
+            pos += 1
+            continue
+        lead = next((d for d in deadlines if d[0] == pos), None)
+        if lead:
+            pos = lead[1]
+            continue
+        framing = _starts(rest, c["framing"])
+        word = _starts(rest, c["discourse"]) or _starts(rest, c["subjects"]) or _starts(rest, c["modals"])
+        if framing and (not word or len(framing) > len(word)):
+            break  # 会同 is framing, not the modal 会
+        if word and len(rest) > len(word) + 1:
+            pos += len(word)
+            continue
+        break
+    return pos
+
+
+def _classify(core: str, has_target: bool) -> str | None:
+    """None if the clause is a measure, else the reason it is not."""
+    c = cues()
+    if len(core) < 3:
+        return "too short to be a measure"
+    if _starts(core, c["courtesy"]) or "感谢" in core:
+        return "courtesy or thanks"
+    if re.search(r"(?:以下|如下|几个方面)", core):
+        return "list introduction"
+    frame = _starts(core, c["framing"])
+    if frame:
+        verb_after = _has(core[len(frame) + 2:], c["action_verbs"])
+        if not verb_after and not has_target:
+            return f"framing clause ({frame}…)"
+        return None
+    purpose = _starts(core, c["purpose"])
+    if purpose and not has_target and not (purpose == "为" and _has(core, ["提供", "创造", "搭建", "办理"])):
+        return f"purpose or result clause ({purpose}…)"
+    if has_target or _has(core, c["action_verbs"]):
+        return None
+    return "no action verb"
+
+
+def tag(text: str, anchor: date | None) -> TagResult:
+    result = TagResult()
+    all_q, rejected_q = find_quantities(text)
+    all_d, rejected_d = find_deadlines(text, anchor)
+    for s, e, why in rejected_q:
+        result.rejections.append(Rejection(start=s, end=e, text=text[s:e], label="QUANTITY", reason=why))
+    for s, e, why in rejected_d:
+        result.rejections.append(Rejection(start=s, end=e, text=text[s:e], label="DEADLINE", reason=why))
+    region = "backward"
+    measures: list[Span] = []
+    for line in lines(text):
+        region = _region_of_line(line.text, region)
+        heading_end = _heading_end(text, line)
+        if heading_end == line.end:
+            continue
+        body_start = heading_end if heading_end is not None else line.start
+        for sent in sentences(text, body_start, line.end):
+            if not _forward(sent.text, region):
+                continue
+            for clause in clauses(text, sent.start, sent.end):
+                inside_d = [d for d in all_d if clause.start <= d[0] and d[1] <= clause.end]
+                start = _strip_prefix(text, clause.start, clause.end, inside_d)
+                if start >= clause.end:
+                    continue
+                core = text[start:clause.end]
+                has_target = any(start <= q[0] and q[1] <= clause.end for q in all_q) or bool(inside_d)
+                if _past(core):
+                    continue
+                if _classify(core, has_target) is None:
+                    measures.append(Span(start=start, end=clause.end, label="MEASURE"))
+    result.spans.extend(measures)
+    result.spans.extend(_keep_quantities(text, all_q, measures, result))
+    result.spans.extend(_keep_deadlines(text, all_d, measures, result))
+    result.spans.sort(key=lambda s: (s.start, s.end))
+    return result
+
+
+def _keep_quantities(text: str, found, measures: list[Span], result: TagResult) -> list[Span]:
+    kept = []
+    for s, e in found:
+        if any(m.start <= s and e <= m.end for m in measures):
+            kept.append(Span(start=s, end=e, label="QUANTITY"))
+        else:
+            result.rejections.append(Rejection(start=s, end=e, text=text[s:e], label="QUANTITY",
+                                               reason="not inside a commitment measure"))
+    return kept
+
+
+def _keep_deadlines(text: str, found, measures: list[Span], result: TagResult) -> list[Span]:
+    from extractor.assemble import link_deadlines
+
+    spans = [Span(start=s, end=e, label="DEADLINE") for s, e in found]
+    governed = set(link_deadlines(measures, spans, text).values())
+    kept = []
+    for i, span in enumerate(spans):
+        if i in governed:
+            kept.append(span)
+        else:
+            result.rejections.append(Rejection(start=span.start, end=span.end, text=text[span.start:span.end],
+                                               label="DEADLINE", reason="governs no commitment measure"))
+    return kept

@@ -1,0 +1,219 @@
+"""Deadlines: find candidates, and normalise a span against an explicit anchor date (the notice date).
+
+Kinds: ``by`` (done by an end date; start is the anchor), ``period`` (work spread over a period),
+``vague`` (尽快, 近期: no dates). Without an anchor, relative expressions keep their kind and text but
+get no dates. The terms live in rules/data/deadlines.yaml with examples the tests run.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+import cn2an
+
+from extractor.rules.quantity import _inside_quotes
+from extractor.rules.tables import table
+
+PLAN_START = {"十一五": 2006, "十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026, "十六五": 2031}
+
+
+@dataclass(frozen=True)
+class ParsedDeadline:
+    kind: str
+    start: date | None
+    end: date | None
+    relative: bool  # needs the anchor to be resolved
+
+
+@dataclass(frozen=True)
+class DeadlineRejection:
+    reason: str
+
+
+def _num(raw: str) -> int:
+    return int(raw) if raw.isdigit() else int(cn2an.cn2an(raw, "smart"))
+
+
+def _year(m: re.Match[str], anchor: date | None) -> int | None:
+    """Explicit year, or the anchor year shifted by 今/本/明; None when relative with no anchor."""
+    groups = m.groupdict()
+    if groups.get("y"):
+        return int(groups["y"])
+    if anchor is None:
+        return None
+    rel = groups.get("rel") or groups.get("rel2")
+    return anchor.year + (1 if rel == "明" else 0)
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_months(d: date, months: int) -> date:
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def _by(anchor: date | None, end: date | None) -> ParsedDeadline:
+    return ParsedDeadline("by", anchor, end, relative=end is None)
+
+
+def _period(start: date | None, end: date | None) -> ParsedDeadline:
+    return ParsedDeadline("period", start, end, relative=start is None)
+
+
+def _plan_period(m, anchor):
+    first = PLAN_START[m.group("plan")]
+    if m.group("tail") in ("末", "末期"):
+        return _by(anchor, date(first + 4, 12, 31))
+    return _period(date(first, 1, 1), date(first + 4, 12, 31))
+
+
+def _year_range(m, anchor):
+    y1, y2 = int(m.group("y1")), int(m.group("y2"))
+    if y2 < y1:
+        return DeadlineRejection(f"year range {y1}–{y2} runs backwards")
+    return _period(date(y1, 1, 1), date(y2, 12, 31))
+
+
+def _month(m, anchor):
+    year = _year(m, anchor)
+    month = _num(m.group("m"))
+    if not 1 <= month <= 12:
+        return DeadlineRejection(f"month {month} out of range")
+    if year is None:
+        return _by(anchor, None)
+    if m.group("d"):
+        try:
+            return _by(anchor, date(year, month, int(m.group("d"))))
+        except ValueError:
+            return DeadlineRejection(f"no such date {year}-{month}-{m.group('d')}")
+    return _by(anchor, _month_end(year, month))
+
+
+def _quarter(m, anchor):
+    year, q = _year(m, anchor), _num(m.group("q"))
+    if year is None:
+        return ParsedDeadline("by" if m.group("tail") else "period", None, None, relative=True)
+    first = date(year, 3 * q - 2, 1)
+    last = _month_end(year, 3 * q)
+    return _by(anchor, last) if m.group("tail") else _period(first, last)
+
+
+def _half_year(m, anchor):
+    year = _year(m, anchor)
+    if year is None:
+        return _period(None, None)
+    if m.group("half") == "上":
+        return _period(date(year, 1, 1), date(year, 6, 30))
+    return _period(date(year, 7, 1), date(year, 12, 31))
+
+
+def _year_end(m, anchor):
+    year = _year(m, anchor)
+    return _by(anchor, None if year is None else date(year, 12, 31))
+
+
+def _whole_year(m, anchor):
+    if m.group(0) == "下一年度":
+        year = anchor.year + 1 if anchor else None
+    else:
+        year = _year(m, anchor)
+    return _period(None, None) if year is None else _period(date(year, 1, 1), date(year, 12, 31))
+
+
+def _explicit_year(m, anchor):
+    year = int(m.group("y"))
+    if m.group("pre") or m.group("tail"):
+        return _by(anchor, date(year, 12, 31))
+    return _period(date(year, 1, 1), date(year, 12, 31))
+
+
+def _within(m, anchor):
+    n = _num(m.group("n") or m.group("n2"))
+    unit = m.group("unit") or m.group("unit2")
+    if anchor is None:
+        return _by(None, None)
+    return _by(anchor, _add_months(anchor, n * 12 if unit == "年" else n))
+
+
+def _vague(m, anchor):
+    return ParsedDeadline("vague", None, None, relative=False)
+
+
+RESOLVERS: dict[str, Callable[[re.Match[str], date | None], ParsedDeadline | DeadlineRejection]] = {
+    "plan_period": _plan_period, "year_range": _year_range, "month": _month, "quarter": _quarter,
+    "half_year": _half_year, "year_end": _year_end, "whole_year": _whole_year, "year": _explicit_year,
+    "within": _within, "vague": _vague,
+}
+
+
+@cache
+def terms() -> list[tuple[str, re.Pattern[str], str]]:
+    return [(t["name"], re.compile(t["regex"]), t["resolve"]) for t in table("deadlines")["terms"]]
+
+
+def _resolve(name: str, m: re.Match[str], anchor: date | None) -> ParsedDeadline | DeadlineRejection:
+    try:
+        return RESOLVERS[name](m, anchor)
+    except (ValueError, KeyError) as exc:
+        return DeadlineRejection(f"cannot resolve {m.group(0)!r}: {exc}")
+
+
+def parse_deadline(text: str, anchor: date | None) -> ParsedDeadline | DeadlineRejection:
+    """Normalise a whole DEADLINE span against the anchor date."""
+    stripped = text.strip()
+    for _, regex, resolver in terms():
+        m = regex.fullmatch(stripped)
+        if m:
+            return _past_check(_resolve(resolver, m, anchor), anchor)
+    return DeadlineRejection(f"no deadline expression matches {text!r}")
+
+
+def _past_check(parsed: ParsedDeadline | DeadlineRejection, anchor: date | None):
+    if isinstance(parsed, ParsedDeadline) and anchor and parsed.end and parsed.end < anchor:
+        return DeadlineRejection(f"ends {parsed.end} before the notice date {anchor}: background, not a deadline")
+    return parsed
+
+
+def find_deadlines(text: str, anchor: date | None, start: int = 0, end: int | None = None):
+    """Candidate DEADLINE spans (longest match wins) and rejected candidates with reasons."""
+    end = len(text) if end is None else end
+    candidates: list[tuple[int, int, str]] = []
+    for _, regex, resolver in terms():
+        candidates += [(m.start(), m.end(), resolver) for m in regex.finditer(text, start, end)]
+    candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+    found, rejected, cursor = [], [], start
+    for s, e, resolver in candidates:
+        if s < cursor:
+            continue
+        cursor = e
+        if _inside_quotes(text, s) or _in_title_parens(text, s):
+            rejected.append((s, e, "inside a quoted name or a title"))
+            continue
+        if s > 0 and text[s - 1] in "每第" or text[max(0, s - 2):s] == "满":
+            rejected.append((s, e, "frequency, ordinal or duration, not a deadline"))
+            continue
+        parsed = _past_check(_resolve(resolver, re.fullmatch(_regex(resolver), text[s:e]), anchor), anchor)
+        if isinstance(parsed, DeadlineRejection):
+            rejected.append((s, e, parsed.reason))
+        else:
+            found.append((s, e))
+    return found, rejected
+
+
+def _regex(resolver: str) -> re.Pattern[str]:
+    return next(regex for _, regex, r in terms() if r == resolver)
+
+
+def _in_title_parens(text: str, pos: int) -> bool:
+    """Years in a title's parenthesis: 《…行动方案（2024—2026年）》 even when the 》 is far."""
+    before = text[max(0, pos - 2):pos]
+    after = text[pos:pos + 20]
+    return before.endswith(("（", "(")) and re.match(r"[^）)]*[）)]》", after) is not None

@@ -1,0 +1,186 @@
+"""Quantities: find candidates in text, parse a span into (value, upper, unit, comparator), or reject it.
+
+Values are ``Decimal``; Chinese numerals go through cn2an; money is normalised to 元; magnitudes
+(万、亿) are multiplied out. The tables live in rules/data/{units,comparators,magnitudes}.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache
+
+import cn2an
+
+from extractor.rules.tables import table
+
+ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+CHINESE = r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*(?:点[零〇一二三四五六七八九]+)?"
+NUMBER = rf"(?:{ARABIC}|{CHINESE})"
+MAGNITUDE = r"(?:万亿|[十百千万亿])"
+_OPEN_QUOTES, _CLOSE_QUOTES = "“‘《「『\"〈", "”’》」』\"〉"
+UNIT_ALIASES = {"个百分点": "百分点"}
+
+
+@dataclass(frozen=True)
+class ParsedQuantity:
+    value: Decimal
+    unit: str
+    comparator: str = "="
+    upper: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class QuantityRejection:
+    reason: str
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@cache
+def _units() -> list[str]:
+    units = [entry["unit"] for entry in table("units")["units"]]
+    conversions = list(table("magnitudes")["conversions"])
+    return units + conversions + list(UNIT_ALIASES)
+
+
+@cache
+def _comparator_words() -> tuple[dict[str, str], dict[str, str]]:
+    data = table("comparators")
+    prefix = {w: cmp for cmp, words in data["prefix"].items() for w in words}
+    suffix = {w: cmp for cmp, words in data["suffix"].items() for w in words}
+    return prefix, suffix
+
+
+@cache
+def pattern() -> re.Pattern[str]:
+    prefix, suffix = _comparator_words()
+    rng = _alternation(table("comparators")["range"])
+    units = _alternation(_units())
+    number = rf"{NUMBER}{MAGNITUDE}?"
+    return re.compile(
+        rf"(?P<pre>{_alternation(list(prefix))})?"
+        rf"(?:(?P<pct>百分之)(?P<pctnum>{NUMBER})"
+        rf"|(?P<scale>[十百千万])(?P<sunit>{units})级"
+        rf"|翻(?P<doubling>[一两二三])番"
+        rf"|(?P<num>{number})(?:(?P<rng>{rng})(?P<num2>{number}))?(?P<approx>余|多)?(?P<unit>{units}))"
+        rf"(?P<suf>{_alternation(list(suffix))})?"
+    )
+
+
+def to_decimal(number: str) -> Decimal:
+    """Arabic or Chinese numeral, with a trailing magnitude (3000万, 1.2亿, 三千五百)."""
+    magnitudes = table("magnitudes")["magnitudes"]
+    factor = Decimal(1)
+    if re.fullmatch(rf"{ARABIC}{MAGNITUDE}", number):
+        for mag in sorted(magnitudes, key=len, reverse=True):
+            if number.endswith(mag):
+                number, factor = number[: -len(mag)], Decimal(magnitudes[mag])
+                break
+    if re.fullmatch(ARABIC, number):
+        return Decimal(number.replace(",", "")) * factor
+    try:
+        converted = cn2an.cn2an(number, "smart")
+    except (ValueError, KeyError, IndexError) as exc:
+        raise InvalidOperation(f"not a numeral: {number}") from exc
+    return Decimal(str(converted)) * factor
+
+
+def _normalise(value: Decimal, upper: Decimal | None, unit: str) -> tuple[Decimal, Decimal | None, str]:
+    unit = UNIT_ALIASES.get(unit, unit)
+    conversion = table("magnitudes")["conversions"].get(unit)
+    if conversion:
+        factor = Decimal(conversion["factor"])
+        return value * factor, None if upper is None else upper * factor, conversion["unit"]
+    return value, upper, unit
+
+
+def _clean(d: Decimal) -> Decimal:
+    d = d.normalize()
+    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d
+
+
+def parse_match(m: re.Match[str]) -> ParsedQuantity | QuantityRejection:
+    prefix, suffix = _comparator_words()
+    comparator = prefix.get(m.group("pre") or "") or suffix.get(m.group("suf") or "") or "="
+    try:
+        if m.group("pct"):
+            return ParsedQuantity(_clean(to_decimal(m.group("pctnum"))), "%", comparator)
+        if m.group("scale"):
+            scale = Decimal(table("magnitudes")["scale_words"][m.group("scale")])
+            value, _, unit = _normalise(scale, None, m.group("sunit"))
+            return ParsedQuantity(_clean(value), unit, ">=")
+        if m.group("doubling"):
+            return ParsedQuantity(Decimal(table("magnitudes")["doublings"][m.group("doubling")]), "倍", "=")
+        value = to_decimal(m.group("num"))
+        upper = to_decimal(m.group("num2")) if m.group("num2") else None
+    except InvalidOperation as exc:
+        return QuantityRejection(str(exc))
+    if m.group("approx"):
+        comparator = ">"
+    if upper is not None:
+        if upper <= value:
+            return QuantityRejection(f"range upper bound {upper} is not above {value}")
+        comparator = "range"
+    value, upper, unit = _normalise(value, upper, m.group("unit"))
+    return ParsedQuantity(_clean(value), unit, comparator, None if upper is None else _clean(upper))
+
+
+def parse_quantity(text: str) -> ParsedQuantity | QuantityRejection:
+    """Parse a whole QUANTITY span; a span the rules cannot read is rejected with a reason."""
+    m = pattern().fullmatch(text.strip())
+    if not m:
+        return QuantityRejection(f"no number with a known unit in {text!r}")
+    rejection = context_rejection(text, m.start(), m.end(), whole_span=True)
+    return QuantityRejection(rejection) if rejection else parse_match(m)
+
+
+def _inside_quotes(text: str, start: int) -> bool:
+    """True if ``start`` lies inside a quoted name or a 《title》 on its line."""
+    line_start = max(text.rfind("\n", 0, start), -1) + 1
+    depth = 0
+    for ch in text[line_start:start]:
+        if ch in _OPEN_QUOTES and ch != '"':
+            depth += 1
+        elif ch in _CLOSE_QUOTES and ch != '"' and depth:
+            depth -= 1
+        elif ch == '"':
+            depth = 0 if depth else 1
+    return depth > 0
+
+
+def context_rejection(text: str, start: int, end: int, whole_span: bool = False) -> str | None:
+    """Why a number here is not a QUANTITY (a name, code, ordinal, article), or None."""
+    surface = text[start:end]
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if before == "第":
+        return "ordinal (第N)"
+    if before and (before.isascii() and (before.isalnum() or before in "+.-/")):
+        return "part of a code or name (e.g. PM2.5, 1+3)"
+    if after and after.isascii() and (after.isalpha() or after == "+"):
+        return "part of a code or name (e.g. 5G)"
+    if not whole_span and _inside_quotes(text, start):
+        return "inside quotes or a title"
+    if re.match(r"一(?![十百千万亿点.])", surface) and not re.match(r"一[十百千万亿]", surface):
+        return "一 used as an article or in a fixed phrase (一批, 一个)"
+    return None
+
+
+def find_quantities(text: str, start: int = 0, end: int | None = None) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]]]:
+    """Candidate QUANTITY spans in text[start:end] and the rejected candidates with reasons."""
+    end = len(text) if end is None else end
+    found, rejected = [], []
+    for m in pattern().finditer(text, start, end):
+        reason = context_rejection(text, m.start(), m.end())
+        if reason is None:
+            parsed = parse_match(m)
+            reason = parsed.reason if isinstance(parsed, QuantityRejection) else None
+        if reason:
+            rejected.append((m.start(), m.end(), reason))
+        else:
+            found.append((m.start(), m.end()))
+    return found, rejected

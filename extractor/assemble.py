@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from extractor.schema import Span
-from extractor.segment import LIST_ITEM, clause_end, segment_end
+from extractor.segment import LIST_ITEM, clause_end, list_level, segment_end
 
 
 def link_quantities(measures: Sequence[Span], quantities: Sequence[Span], text: str) -> dict[int, int]:
@@ -33,18 +33,23 @@ def link_quantities(measures: Sequence[Span], quantities: Sequence[Span], text: 
 
 
 def _list_end(text: str, pos: int) -> int:
-    """End of the enumerated list that starts after the line holding ``pos``."""
+    """End of the enumerated list below the line holding ``pos``: the first later line that is not an
+    item, or an item of a higher level than the list's own items (a new 四、 section ends a （一） list)."""
     line_end = text.find("\n", pos)
     if line_end < 0:
         return len(text)
-    cursor, seen_item = line_end + 1, False
+    cursor, item_level = line_end + 1, None
     while cursor < len(text):
         nxt = text.find("\n", cursor)
         nxt = len(text) if nxt < 0 else nxt
         line = text[cursor:nxt].lstrip(" \t\u3000")
-        if line and LIST_ITEM.match(line):
-            seen_item = True
-        elif line and seen_item:
+        level = list_level(line) if line and LIST_ITEM.match(line) else None
+        if line and level is not None:
+            if item_level is None:
+                item_level = level
+            elif level < item_level:
+                return cursor
+        elif line and item_level is not None:
             return cursor
         cursor = nxt + 1
     return len(text)

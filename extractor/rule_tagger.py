@@ -22,11 +22,15 @@ from datetime import date
 from functools import cache
 
 from extractor.rules.deadline import find_deadlines
+from extractor.rules.modality import ADVERBIALS
 from extractor.rules.quantity import find_quantities
 from extractor.rules.tables import table
 from extractor.schema import Rejection, Span
 from extractor.segment import LIST_ITEM, RUN_IN_ITEM, Segment, clauses, lines, sentences
 
+QUOTED = re.compile(r"《[^》]*》|“[^”]*”|\"[^\"]*\"")
+HEADER_FIELD = re.compile(r"(?:索引号|发布机构|发文日期|发布日期|成文日期|分类|文号|发文机关|主题词|公开方式)\s*[：:]")
+FRAMING_YI = re.compile(r"^以.{1,40}?为(?:指导|引领|牵引|抓手|重点|目标|核心|主线|契机|统领|导向|根本|突破口|载体|依托|支撑|中心)$")
 PAST_VERB_LE = re.compile(r"[\u4e00-\u9fff]了(?!解|结|如指掌)")
 
 
@@ -84,10 +88,11 @@ def _past(text: str) -> bool:
     return _has(text, cues()["past"]) or bool(PAST_VERB_LE.search(text))
 
 
-def _forward(sentence: str, region: str) -> bool:
+def _forward(sentence: str, region: str, has_deadline: bool) -> bool:
     if _past(sentence):
         return False
-    return region == "forward" or _has(sentence, cues()["future"])
+    # 现将…答复如下 is 将 as 把, not a future cue
+    return region == "forward" or has_deadline or _has(sentence.replace("现将", ""), cues()["future"])
 
 
 def _strip_prefix(text: str, start: int, end: int, deadlines: list[tuple[int, int]]) -> int:
@@ -102,6 +107,9 @@ def _strip_prefix(text: str, start: int, end: int, deadlines: list[tuple[int, in
             continue
         if rest[0] in " \t\u3000、":
             pos += 1
+            continue
+        if rest[0] in "在于" and any(d[0] == pos + 1 for d in deadlines):
+            pos += 1  # 在/于 before a deadline belongs to neither span
             continue
         lead = next((d for d in deadlines if d[0] == pos), None)
         if lead:
@@ -118,6 +126,12 @@ def _strip_prefix(text: str, start: int, end: int, deadlines: list[tuple[int, in
     return pos
 
 
+def _outside_deadlines(text: str, start: int, end: int, deadlines: list[tuple[int, int]]) -> bool:
+    """Whether the clause holds any word beyond its deadlines (到“十五五”末 alone is no measure)."""
+    return any(re.match(r"[\u4e00-\u9fffA-Za-z0-9]", text[i]) and not any(s <= i < e for s, e in deadlines)
+               for i in range(start, end))
+
+
 def _classify(core: str, has_target: bool) -> str | None:
     """None if the clause is a measure, else the reason it is not."""
     c = cues()
@@ -127,14 +141,24 @@ def _classify(core: str, has_target: bool) -> str | None:
         return "courtesy or thanks"
     if re.search(r"(?:以下|如下|几个方面)", core):
         return "list introduction"
+    if _starts(core, c["copula"]) and not core.startswith(("为企业", "为群众", "为居民")):
+        return "a description (是…), not an action"
+    if FRAMING_YI.match(core):
+        return "framing clause (以…为…)"
+    if _has(core, c["declines"]):
+        return "declines or postpones"
+    if _has(core, c["evaluative"]):
+        return "evaluates the proposal or addresses the proposer"
     frame = _starts(core, c["framing"])
     if frame:
-        verb_after = _has(core[len(frame) + 2:], c["action_verbs"])
+        verb_after = _has(QUOTED.sub("", core[len(frame) + 2:]), c["action_verbs"])
         if not verb_after and not has_target:
             return f"framing clause ({frame}…)"
         return None
     purpose = _starts(core, c["purpose"])
-    if purpose and not has_target and not (purpose == "为" and _has(core, ["提供", "创造", "搭建", "办理"])):
+    if purpose == "为" and not core.startswith("为了") and not _starts(core[1:], c["action_verbs"] + ADVERBIALS):
+        purpose = None  # 为 + beneficiary + verb (为80岁以上老人发放津贴) is an action, not a purpose
+    if purpose and not has_target:
         return f"purpose or result clause ({purpose}…)"
     if has_target or _has(core, c["action_verbs"]):
         return None
@@ -147,18 +171,22 @@ def tag(text: str, anchor: date | None) -> TagResult:
     all_d, rejected_d = find_deadlines(text, anchor)
     for s, e, why in rejected_q:
         result.rejections.append(Rejection(start=s, end=e, text=text[s:e], label="QUANTITY", reason=why))
+    past_d = [(s, e) for s, e, why in rejected_d if "before the notice date" in why]
     for s, e, why in rejected_d:
         result.rejections.append(Rejection(start=s, end=e, text=text[s:e], label="DEADLINE", reason=why))
     region = "backward"
     measures: list[Span] = []
     for line in lines(text):
         region = _region_of_line(line.text, region)
+        if HEADER_FIELD.search(line.text):
+            continue
         heading_end = _heading_end(text, line)
         if heading_end == line.end:
             continue
         body_start = heading_end if heading_end is not None else line.start
         for sent in sentences(text, body_start, line.end):
-            if not _forward(sent.text, region):
+            has_deadline = any(sent.start <= d[0] < sent.end for d in all_d)
+            if not _forward(sent.text, region, has_deadline):
                 continue
             for clause in clauses(text, sent.start, sent.end):
                 inside_d = [d for d in all_d if clause.start <= d[0] and d[1] <= clause.end]
@@ -166,8 +194,10 @@ def tag(text: str, anchor: date | None) -> TagResult:
                 if start >= clause.end:
                     continue
                 core = text[start:clause.end]
+                if not _outside_deadlines(text, start, clause.end, inside_d):
+                    continue
                 has_target = any(start <= q[0] and q[1] <= clause.end for q in all_q) or bool(inside_d)
-                if _past(core):
+                if _past(core) or any(clause.start <= d[0] < clause.end for d in past_d):
                     continue
                 if _classify(core, has_target) is None:
                     measures.append(Span(start=start, end=clause.end, label="MEASURE"))

@@ -36,9 +36,18 @@ class Segment:
     text: str
 
 
+def _is_stop(text: str, i: int, stops: str) -> bool:
+    ch = text[i]
+    if ch == "," and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
+        return False  # a thousands separator (1,200), not a clause break
+    if ch == "." and "。" in stops:
+        return _ascii_full_stop(text, i)  # a half-width full stop after Chinese text ends a sentence
+    return ch in stops
+
+
 def _find_end(text: str, pos: int, stops: str) -> int:
     for i in range(pos, len(text)):
-        if text[i] in stops:
+        if _is_stop(text, i, stops):
             return i
     return len(text)
 
@@ -56,7 +65,7 @@ def _split(text: str, stops: str, start: int = 0, end: int | None = None) -> Ite
     end = len(text) if end is None else end
     piece = start
     for i in range(start, end + 1):
-        if i == end or text[i] in stops:
+        if i == end or _is_stop(text, i, stops):
             a, b = piece, i
             while a < b and text[a].isspace():
                 a += 1
@@ -65,6 +74,12 @@ def _split(text: str, stops: str, start: int = 0, end: int | None = None) -> Ite
             if b > a:
                 yield Segment(a, b, text[a:b])
             piece = i + 1
+
+
+def _ascii_full_stop(text: str, i: int) -> bool:
+    prev = text[i - 1] if i > 0 else ""
+    nxt = text[i + 1] if i + 1 < len(text) else ""
+    return bool(prev) and ("\u4e00" <= prev <= "\u9fff" or prev in "）)”") and not nxt.isdigit()
 
 
 def lines(text: str) -> list[Segment]:

@@ -27,6 +27,8 @@ import yaml
 from extractor.markup import MarkupError, parse
 
 METADATA_KEYS = ("doc_date", "issuer", "level", "kind", "topic", "region")
+# Front-matter keys that describe how a notice was produced, not the notice: kept out of its metadata.
+PRODUCTION_KEYS = ("batch",)
 
 
 def split_front_matter(raw: str, name: str) -> tuple[dict[str, Any], str]:
@@ -41,9 +43,22 @@ def split_front_matter(raw: str, name: str) -> tuple[dict[str, Any], str]:
     return meta, raw[end + 5:]
 
 
+def read_front_matter(path: Path) -> dict[str, Any]:
+    """The front matter of a source (including production keys such as ``batch``)."""
+    meta, _ = split_front_matter(path.read_text(encoding="utf-8"), str(path))
+    return meta
+
+
+def source_batch(path: Path) -> str | None:
+    batch = read_front_matter(path).get("batch")
+    return None if batch is None else str(batch)
+
+
 def build_notice(path: Path) -> dict[str, Any]:
     raw = path.read_text(encoding="utf-8")
     meta, body = split_front_matter(raw, str(path))
+    for key in PRODUCTION_KEYS:
+        meta.pop(key, None)
     try:
         parsed = parse(body.rstrip("\n"))
         commitments = parsed.commitments()

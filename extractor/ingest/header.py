@@ -99,10 +99,11 @@ def parse_header(text: str) -> dict[str, object]:
     m = re.search(rf"(?:发文日期|成文日期|发布日期){FIELD}(.{{0,20}})", head)
     if m and parse_date(m.group(1)):
         meta["doc_date"] = parse_date(m.group(1)).isoformat()
-    title = next((ln.strip() for ln in lines[:12] if re.search(r"(?:提案|建议|议案).{0,6}(?:的)?(?:答复|回复|复函)", ln)), None)
+    title = next((ln.strip() for ln in lines[:12] if re.search(r"(?:提案|建议|议案).{0,6}(?:的)?(?:答复|回复|复函)", ln)
+                  and not re.search(r"[：:]", ln)), None)
     if title:
         meta["title"] = title
-        m = re.search(r"((?:[省市区县]?政协|[省市区县]?[\u4e00-\u9fff]{0,4}人大)[\u4e00-\u9fff]{0,12}?会议)", title)
+        m = re.search(r"关于(.{2,24}?会议)", title)
         if m:
             meta["meeting"] = m.group(1)
         m = re.search(r"第\s*([0-9０-９]+)\s*号", title)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from extractor.rules.tables import table
 
 
+ADVERBIALS: list[str] = sorted(table("modality")["adverbials"], key=len, reverse=True)
+
+
 def _strip_adverbials(text: str) -> str:
-    adverbials = sorted(table("modality")["adverbials"], key=len, reverse=True)
     changed = True
     while changed:
         changed = False
-        for adv in adverbials:
+        for adv in ADVERBIALS:
             if text.startswith(adv):
                 text, changed = text[len(adv):], True
     return text

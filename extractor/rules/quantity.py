@@ -18,7 +18,7 @@ from extractor.rules.tables import table
 ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 CHINESE = r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*(?:点[零〇一二三四五六七八九]+)?"
 NUMBER = rf"(?:{ARABIC}|{CHINESE})"
-MAGNITUDE = r"(?:万亿|[十百千万亿])"
+MAGNITUDE = r"(?:万亿|千(?![米瓦克])|[十百万亿])"  # 8千米 is 8 km, not 8000 m
 _OPEN_QUOTES, _CLOSE_QUOTES = "“‘《「『\"〈", "”’》」』\"〉"
 UNIT_ALIASES = {"个百分点": "百分点"}
 
@@ -66,7 +66,7 @@ def pattern() -> re.Pattern[str]:
         rf"(?:(?P<pct>百分之)(?P<pctnum>{NUMBER})"
         rf"|(?P<scale>[十百千万])(?P<sunit>{units})级"
         rf"|翻(?P<doubling>[一两二三])番"
-        rf"|(?P<num>{number})(?:(?P<rng>{rng})(?P<num2>{number}))?(?P<approx>余|多)?(?P<unit>{units}))"
+        rf"|(?P<num>{number})(?:(?P<unit0>{units})?(?P<rng>{rng})(?P<num2>{number}))?(?P<approx>余|多)?(?P<unit>{units}))"
         rf"(?P<suf>{_alternation(list(suffix))})?"
     )
 
@@ -121,6 +121,8 @@ def parse_match(m: re.Match[str]) -> ParsedQuantity | QuantityRejection:
         return QuantityRejection(str(exc))
     if m.group("approx"):
         comparator = ">"
+    if m.group("unit0") and m.group("unit0") != m.group("unit"):
+        return QuantityRejection(f"range with two units {m.group('unit0')} and {m.group('unit')}")
     if upper is not None:
         if upper <= value:
             return QuantityRejection(f"range upper bound {upper} is not above {value}")
@@ -165,6 +167,8 @@ def context_rejection(text: str, start: int, end: int, whole_span: bool = False)
         return "part of a code or name (e.g. 5G)"
     if not whole_span and _inside_quotes(text, start):
         return "inside quotes or a title"
+    if re.fullmatch(r"[一二两三四五六七八九十]+期", surface):
+        return "phase name (二期), not an amount"
     if re.match(r"一(?![十百千万亿点.])", surface) and not re.match(r"一[十百千万亿]", surface):
         return "一 used as an article or in a fixed phrase (一批, 一个)"
     return None

@@ -1,0 +1,32 @@
+# The README's first two commands: `make demo` and `make test`. Both set everything up on a fresh machine
+# with only Python 3.11 and pip; `make install` is idempotent and quick once done.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install demo test lint validate clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+demo: install
+	$(BIN)/commitments extract examples/ -o out/commitments.jsonl
+	$(BIN)/commitments extract examples/ -o out/commitments.csv
+	@echo "wrote out/commitments.jsonl and out/commitments.csv"
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check extractor training eval tests
+
+clean:
+	rm -rf out .pytest_cache .hypothesis

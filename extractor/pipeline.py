@@ -56,7 +56,7 @@ class Extractor:
 def _role(text: str, span: Span, later_quantity: bool, unit: str) -> str:
     """qualifier when the amount describes the object (5000万元以上项目8个, 60岁以上老人)."""
     after = text[span.end:span.end + 1]
-    if unit == "岁" or after == "的":
+    if unit == "岁" or after == "的" or text[span.start:span.end].rstrip("以上").endswith("级"):
         return "qualifier"
     if later_quantity and re.match(r"[\u4e00-\u9fff]", after):
         return "qualifier"

@@ -117,6 +117,8 @@ def _strip_prefix(text: str, start: int, end: int, deadlines: list[tuple[int, in
             continue
         framing = _starts(rest, c["framing"])
         word = _starts(rest, c["discourse"]) or _starts(rest, c["subjects"]) or _starts(rest, c["modals"])
+        if word == "将" and not _modal_jiang(rest[1:], deadlines, pos + 1):
+            break  # 将 as 把 (将考核结果与资金挂钩) belongs to the measure
         if framing and (not word or len(framing) > len(word)):
             break  # 会同 is framing, not the modal 会
         if word and len(rest) > len(word) + 1:
@@ -132,7 +134,18 @@ def _outside_deadlines(text: str, start: int, end: int, deadlines: list[tuple[in
                for i in range(start, end))
 
 
-def _classify(core: str, has_target: bool) -> str | None:
+BA_VERBS = ("纳入", "列入", "作为", "挂钩", "转为", "转化为", "提交", "移交", "反馈", "融入", "写入", "交由", "用于",
+            "推广到", "推广至", "延伸至", "延伸到", "提高到", "提高至", "控制在", "落实到", "转交", "转至", "吸收到")
+
+
+def _modal_jiang(after: str, deadlines: list[tuple[int, int]], pos: int) -> bool:
+    """将 is a modal unless it means 把: 将 + object + 纳入/列入/作为… (将考核结果与资金挂钩)."""
+    if any(d[0] == pos for d in deadlines) or after[:1] in "对向在于与从按为通过把每":
+        return True
+    return not any(v in after[:30] for v in BA_VERBS)
+
+
+def _classify(core: str, has_target: bool, first: bool) -> str | None:
     """None if the clause is a measure, else the reason it is not."""
     c = cues()
     if len(core) < 3:
@@ -158,6 +171,8 @@ def _classify(core: str, has_target: bool) -> str | None:
     purpose = _starts(core, c["purpose"])
     if purpose == "为" and not core.startswith("为了") and not _starts(core[1:], c["action_verbs"] + ADVERBIALS):
         purpose = None  # 为 + beneficiary + verb (为80岁以上老人发放津贴) is an action, not a purpose
+    if purpose is None and not first:
+        purpose = _starts(core, c["result"])
     if purpose and not has_target:
         return f"purpose or result clause ({purpose}…)"
     if has_target or _has(core, c["action_verbs"]):
@@ -199,7 +214,8 @@ def tag(text: str, anchor: date | None) -> TagResult:
                 has_target = any(start <= q[0] and q[1] <= clause.end for q in all_q) or bool(inside_d)
                 if _past(core) or any(clause.start <= d[0] < clause.end for d in past_d):
                     continue
-                if _classify(core, has_target) is None:
+                first = not any(m.start >= sent.start for m in measures)
+                if _classify(core, has_target, first) is None:
                     measures.append(Span(start=start, end=clause.end, label="MEASURE"))
     result.spans.extend(measures)
     result.spans.extend(_keep_quantities(text, all_q, measures, result))

@@ -12,6 +12,7 @@ import json
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +106,8 @@ class Agreement:
     values: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     disagreements: list[Disagreement] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    realigned: list[str] = field(default_factory=list)
+    set_aside: list[Disagreement] = field(default_factory=list)
 
 
 def _values(notice: dict[str, Any]) -> tuple[dict, dict, dict]:
@@ -119,10 +122,58 @@ def _values(notice: dict[str, Any]) -> tuple[dict, dict, dict]:
     return q, d, links
 
 
+def _blocks(old: str, new: str) -> list[tuple[int, int, int]]:
+    return [tuple(b) for b in SequenceMatcher(None, old, new, autojunk=False).get_matching_blocks() if b.size]
+
+
+def _inside(blocks: list[tuple[int, int, int]], start: int, end: int, side: int) -> tuple[int, int] | None:
+    """Offsets on the other side of a span lying inside one matching block (side 0: old -> new, 1: new)."""
+    for block in blocks:
+        a, size = block[side], block[2]
+        if a <= start and end <= a + size:
+            shift = block[1 - side] - a
+            return start + shift, end + shift
+    return None
+
+
+def restrict(notice: dict[str, Any], keep) -> tuple[dict[str, Any], list[tuple[int, int, str]]]:
+    """A notice mapped through ``keep(start, end) -> (start, end) | None``; spans mapped to None are dropped."""
+    dropped, spans = [], []
+    for s in notice["spans"]:
+        moved = keep(s["start"], s["end"])
+        if moved is None:
+            dropped.append((s["start"], s["end"], s["label"]))
+        else:
+            spans.append({"start": moved[0], "end": moved[1], "label": s["label"]})
+    commitments = []
+    for c in notice["commitments"]:
+        m = keep(*c["measure"])
+        if m is None:
+            continue
+        quantities = [{**q, "span": list(keep(*q["span"]))} for q in c["quantities"] if keep(*q["span"])]
+        d = c["deadline"]
+        deadline = {**d, "span": list(keep(*d["span"]))} if d and keep(*d["span"]) else None
+        commitments.append({"measure": list(m), "quantities": quantities, "deadline": deadline})
+    return {**notice, "spans": spans, "commitments": commitments}, dropped
+
+
 def compare(first: dict[str, Any], second: dict[str, Any], result: Agreement) -> None:
+    """Score ``second`` against ``first``. When a writer edited the text after the second pass, both passes
+    are compared on the text both annotators saw: spans in changed text are set aside and listed."""
     nid, text = first["id"], first["text"]
     if second["text"] != text:
-        raise ValueError(f"{nid}: the second pass text differs from the first pass text")
+        blocks = _blocks(second["text"], text)
+        old_text = second["text"]
+        second, dropped_second = restrict(second, lambda s, e: _inside(blocks, s, e, 0))
+        second["text"] = text
+        first, dropped_first = restrict(first, lambda s, e: (s, e) if _inside(blocks, s, e, 1) else None)
+        result.realigned.append(nid)
+        for start, end, label in dropped_first:
+            result.set_aside.append(Disagreement(nid, "first pass, text added after the second pass", label,
+                                                 start, repr(text[start:end])))
+        for start, end, label in dropped_second:
+            result.set_aside.append(Disagreement(nid, "second pass, text changed after the second pass", label,
+                                                 start, repr(old_text[start:end])))
     result.notices.append(nid)
     a, b = _spans(first), _spans(second)
     exact_b = {(s.start, s.end, s.label) for s in b}
@@ -215,6 +266,10 @@ def disagreement_listing(result: Agreement) -> str:
     for d in result.disagreements:
         by_kind[f"{d.kind} {d.label}"].append(d)
     out = []
+    if result.set_aside:
+        out.append(f"## set aside: text edited by the writer after the second pass ({len(result.set_aside)}; "
+                   f"not scored; notices {', '.join(result.realigned)})")
+        out += [f"- {d.notice}@{d.offset}: {d.kind}: {d.label} {d.detail}" for d in result.set_aside]
     for key in sorted(by_kind, key=lambda k: (-len(by_kind[k]), k)):
         out.append(f"## {key} ({len(by_kind[key])})")
         for d in sorted(by_kind[key], key=lambda d: (d.notice, d.offset)):

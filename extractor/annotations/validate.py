@@ -42,7 +42,7 @@ from extractor.annotations.build import build_one
 from extractor.annotations.model import GoldNotice, format_validation_error
 from extractor.annotations.values import check_deadline, check_quantity
 from extractor.labels import LAYER_OF
-from extractor.segment import SENTENCE_END, sentences
+from extractor.segment import CLAUSE_END, SENTENCE_END, sentences
 
 MIN_REPEATED = 12
 BOUNDARY_CHARS = "，,；;。：:、！？!?"
@@ -132,7 +132,9 @@ def check_notice(notice: GoldNotice) -> list[Issue]:
                 add(qs[0], "commitment-quantity", f"commitment {ci} links {qs[0]}-{qs[1]} "
                                                   f"{_snippet(text, *qs)}, which is not a QUANTITY span")
                 continue
-            errors, warnings = check_quantity(text[qs[0]:qs[1]], q.value, q.unit, q.comparator, q.upper)
+            clause_start = max(text.rfind(ch, 0, qs[0]) for ch in CLAUSE_END) + 1
+            errors, warnings = check_quantity(text[qs[0]:qs[1]], q.value, q.unit, q.comparator, q.upper,
+                                              before=text[max(clause_start, qs[0] - 12):qs[0]])
             for rule, msg in errors:
                 add(qs[0], rule, msg)
             for rule, msg in warnings:

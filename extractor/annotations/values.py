@@ -20,18 +20,19 @@ SCALES = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(1
 _ARABIC = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万亿|亿|万|千)?")
 _CHINESE = re.compile(r"[零〇一二两三四五六七八九十百千万亿点]+")
 _ROUND_CN = {"十": 10, "百": 100, "千": 1000, "万": 10000, "亿": 10**8}
+_FRACTION = re.compile(r"([\d零〇一二两三四五六七八九十百]+)分之([\d零〇一二两三四五六七八九十]+)")
 _DOUBLINGS = re.compile(r"翻([一二两三四五1-5])番")
 _RANGE = re.compile(r"[\d零〇一二两三四五六七八九十百千万亿.]\s*[%％]?\s*[a-zA-Z\u4e00-\u9fff/]{0,4}\s*(?:至|到|—|－|-|~|～|–)\s*"
                     r"[\d零〇一二两三四五六七八九十百千万亿]")
 # Comparator cues, most specific first; the first that matches decides.
 COMPARATOR_CUES: list[tuple[str, tuple[str, ...]]] = [
-    ("<=", ("不超过", "不高于", "不多于", "以内", "以下", "控制在", "之内", "内", "最高", "最多", "封顶")),
+    ("<=", ("不超过", "不高于", "不多于", "以内", "以下", "控制在", "之内", "内", "最高", "最多", "最长", "封顶")),
     (">=", ("不少于", "不低于", "至少", "以上", "及以上", "不小于", "最低", "最少")),
-    (">", ("超过", "多于", "高于", "大于", "突破", "余", "多")),
+    (">", ("超过", "多于", "高于", "大于", "突破", "余", "多", "过")),
     ("<", ("低于", "少于", "小于", "不足")),
     ("~", ("左右", "约", "近", "上下", "大约", "大概")),
 ]
-UNIT_HINTS = {"倍": ("番", "倍"), "%": ("%", "％", "百分之", "成", "一半", "半数"), "元": ("元",),
+UNIT_HINTS = {"倍": ("番", "倍"), "%": ("%", "％", "百分之", "分之", "成", "一半", "半数"), "元": ("元",),
               "比": ("∶", ":", "：")}
 FRACTION_WORDS = {"一半": (Decimal(50), Decimal("0.5")), "半数": (Decimal(50), Decimal("0.5"))}
 
@@ -67,6 +68,14 @@ def numbers_in(text: str) -> set[Decimal]:
     for m in _DOUBLINGS.finditer(text):
         n = int(cn2an.cn2an(m.group(1), "smart")) if not m.group(1).isdigit() else int(m.group(1))
         raw.append((Decimal(2) ** n, None))
+    for m in _FRACTION.finditer(text):  # 三分之二 -> 2/3 and 66.67 (as a percentage, rounded)
+        try:
+            den, num = (Decimal(str(cn2an.cn2an(g, "smart"))) for g in m.groups())
+        except (ValueError, KeyError, IndexError, TypeError):
+            continue
+        if den:
+            for v in (num / den, 100 * num / den):
+                raw += [(v.quantize(Decimal(10) ** -k), None) for k in range(5)] + [(v, None)]
     for word, values in FRACTION_WORDS.items():
         if word in text:
             raw += [(v, None) for v in values]
@@ -110,8 +119,12 @@ def _rules_parser() -> Callable[[str], Any] | None:
 
 
 def check_quantity(text: str, value: Any, unit: str, comparator: str, upper: Any = None,
-                   use_rules: bool = True) -> tuple[list[QuantityProblem], list[QuantityProblem]]:
-    """(errors, warnings) for one gold quantity against its span text."""
+                   use_rules: bool = True, before: str = "") -> tuple[list[QuantityProblem], list[QuantityProblem]]:
+    """(errors, warnings) for one gold quantity against its span text.
+
+    ``before`` is the text just before the span in its clause: a unit may be named there instead of in the
+    span (数据中心平均PUE值降至1.3以下 -> unit PUE).
+    """
     errors: list[QuantityProblem] = []
     warnings: list[QuantityProblem] = []
     if unit in ("万元", "亿元", "千元", "万", "亿"):
@@ -147,8 +160,8 @@ def check_quantity(text: str, value: Any, unit: str, comparator: str, upper: Any
         if d is not None and not any(_close(d, n) for n in numbers):
             shown = ", ".join(sorted({format(n.normalize(), "f") for n in numbers})[:6]) or "none"
             errors.append(("quantity-value", f"{name} {v} is not a number written in {text!r} (found {shown})"))
-    if not unit_written(unit, text):
-        errors.append(("quantity-unit", f"unit {unit!r} is not written in {text!r}"))
+    if not unit_written(unit, text) and unit not in before:
+        errors.append(("quantity-unit", f"unit {unit!r} is not written in {text!r} nor just before it"))
     want = expected_comparator(text)
     if want != comparator:
         errors.append(("quantity-comparator", (f"comparator {comparator!r} but the cue words of {text!r} "

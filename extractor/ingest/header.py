@@ -34,7 +34,7 @@ def parse_date(text: str) -> date | None:
 
 
 def _cn_int(s: str, year: bool = False) -> int:
-    digits = {c: i for i, c in enumerate(_CN_DIGITS)}
+    digits = {c: i for i, c in enumerate("〇一二三四五六七八九")}
     digits["零"] = 0
     if year:
         return int("".join(str(digits[c]) for c in s))

@@ -50,7 +50,7 @@ class Extractor:
         commitments, rejections = assemble(notice.text, tagged.spans, anchor)
         return Extraction(notice_id=notice.id, source=notice.source, date=notice.date, metadata=notice.metadata,
                           warnings=warnings, text=notice.text, spans=tagged.spans, commitments=commitments,
-                          rejections=tagged.rejections + rejections)
+                          rejections=sorted(tagged.rejections + rejections, key=lambda r: (r.start, r.end)))
 
 
 def _role(text: str, span: Span, later_quantity: bool, unit: str) -> str:

@@ -1,0 +1,81 @@
+"""The model tagger: a character-level token classifier over the product label set (labels.py).
+
+Long notices are split into overlapping windows cut at clause boundaries (segment.windows); every
+character gets the label probabilities of the window where it lies farthest from a cut, so nothing is
+truncated. Tokens map back to characters through the tokenizer's offset mapping, which works for the
+project's one-character-per-token tokenizer and for WordPiece checkpoints such as bert-base-chinese.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from extractor.labels import ID2LABEL, PRODUCT_LABELS, product_to_spans
+from extractor.rule_tagger import TagResult
+from extractor.segment import windows
+
+MODEL_CARD_HINT = "train one with `commitments train finetune`, or run with --tagger rules"
+
+
+class ModelTagger:
+    def __init__(self, model, tokenizer, max_chars: int = 254, overlap: int = 32, batch_size: int = 16):
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.max_chars = max_chars
+        self.overlap = overlap
+        self.batch_size = batch_size
+
+    @classmethod
+    def load(cls, model_dir: str | Path, **kwargs) -> ModelTagger:
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+        path = Path(model_dir)
+        if not (path / "config.json").is_file():
+            raise FileNotFoundError(f"no model checkpoint at {path} ({MODEL_CARD_HINT})")
+        model = AutoModelForTokenClassification.from_pretrained(str(path))
+        labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
+        if labels != PRODUCT_LABELS:
+            raise ValueError(f"{path}: the checkpoint's labels {labels[:4]}… are not the project's product "
+                             f"label set (extractor/labels.py)")
+        tokenizer = AutoTokenizer.from_pretrained(str(path))
+        limit = min(getattr(model.config, "max_position_embeddings", 512), 512) - 2
+        return cls(model, tokenizer, max_chars=kwargs.pop("max_chars", min(254, limit)), **kwargs)
+
+    def probabilities(self, text: str) -> np.ndarray:
+        """(len(text), num_labels) label probabilities per character."""
+        import torch
+
+        probs = np.zeros((len(text), len(PRODUCT_LABELS)), dtype=np.float32)
+        probs[:, 0] = 1.0  # characters no token covers (dropped whitespace) stay O|O
+        best_margin = np.full(len(text), -1, dtype=np.int64)
+        spans = windows(text, self.max_chars, self.overlap)
+        for i in range(0, len(spans), self.batch_size):
+            batch = spans[i:i + self.batch_size]
+            enc = self.tokenizer([text[a:b] for a, b in batch], return_offsets_mapping=True, padding=True,
+                                 truncation=True, max_length=self.max_chars + 2, return_tensors="pt")
+            offsets = enc.pop("offset_mapping").numpy()
+            with torch.no_grad():
+                logits = self.model(**{k: v for k, v in enc.items() if k in ("input_ids", "attention_mask")}).logits
+            window_probs = torch.softmax(logits.float(), dim=-1).numpy()
+            for (a, b), offs, wp in zip(batch, offsets, window_probs, strict=True):
+                for (s, e), p in zip(offs, wp, strict=True):
+                    if e <= s:
+                        continue  # special or padding token
+                    for pos in range(a + s, a + e):
+                        margin = min(pos - a, b - 1 - pos)
+                        if margin > best_margin[pos]:
+                            best_margin[pos] = margin
+                            probs[pos] = p
+        return probs
+
+    def __call__(self, text: str, anchor: date | None = None) -> TagResult:
+        if not text:
+            return TagResult()
+        probs = self.probabilities(text)
+        ids = probs.argmax(axis=1)
+        tags = [ID2LABEL[int(i)] for i in ids]
+        scores = probs[np.arange(len(text)), ids].tolist()
+        return TagResult(spans=product_to_spans(tags, scores))

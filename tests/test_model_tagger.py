@@ -1,0 +1,56 @@
+"""The model tagger and the pipeline on a tiny randomly initialised model built here (no weights on disk)."""
+
+from datetime import date
+
+import pytest
+import torch
+from transformers import BertConfig, BertForTokenClassification
+
+from extractor.labels import ID2LABEL, LABEL2ID, PRODUCT_LABELS
+from extractor.pipeline import Extractor
+from extractor.schema import Notice
+from extractor.tagger import ModelTagger
+from training.vocab import build_tokenizer, build_vocab, count_chars
+
+TEXT = "下一步，我局将在2025年底前新建社区养老服务中心12个，力争全年培训护理人员不少于800人次。\n联系电话：0571-87654321"
+
+
+@pytest.fixture(scope="module")
+def tiny_model_dir(tmp_path_factory):
+    torch.manual_seed(0)
+    tokenizer = build_tokenizer(build_vocab(count_chars([TEXT]), min_freq=1))
+    config = BertConfig(vocab_size=len(tokenizer), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=32, max_position_embeddings=64, num_labels=len(PRODUCT_LABELS),
+                        id2label=ID2LABEL, label2id=LABEL2ID)
+    path = tmp_path_factory.mktemp("tiny-tagger")
+    BertForTokenClassification(config).save_pretrained(path)
+    tokenizer.save_pretrained(path)
+    return path
+
+
+def test_every_character_gets_probabilities_across_windows(tiny_model_dir):
+    tagger = ModelTagger.load(tiny_model_dir, max_chars=24, overlap=8)
+    probs = tagger.probabilities(TEXT * 3)
+    assert probs.shape == (len(TEXT) * 3, len(PRODUCT_LABELS))
+    assert abs(float(probs.sum(axis=1).min()) - 1.0) < 1e-4
+
+
+def test_model_pipeline_offsets_are_valid(tiny_model_dir):
+    extractor = Extractor.load("model", tiny_model_dir)
+    result = extractor.extract(Notice(id="t", text=TEXT, date=date(2025, 3, 1)))
+    for span in result.spans:
+        assert 0 <= span.start < span.end <= len(TEXT) and 0.0 <= span.score <= 1.0
+    for c in result.commitments:
+        assert TEXT[c.measure.start:c.measure.end] == c.measure.text
+    for r in result.rejections:
+        assert TEXT[r.start:r.end] == r.text
+
+
+def test_missing_checkpoint_and_wrong_labels_are_clear_errors(tmp_path, tiny_model_dir):
+    with pytest.raises(FileNotFoundError, match="no model checkpoint"):
+        ModelTagger.load(tmp_path / "none")
+    config = BertConfig(vocab_size=10, hidden_size=8, num_hidden_layers=1, num_attention_heads=1,
+                        intermediate_size=8, num_labels=3)
+    BertForTokenClassification(config).save_pretrained(tmp_path / "other")
+    with pytest.raises(ValueError, match="product label set"):
+        ModelTagger.load(tmp_path / "other")

@@ -29,7 +29,11 @@ from extractor.schema import Rejection, Span
 from extractor.segment import LIST_ITEM, RUN_IN_ITEM, Segment, clauses, lines, sentences
 
 QUOTED = re.compile(r"《[^》]*》|“[^”]*”|\"[^\"]*\"")
-HEADER_FIELD = re.compile(r"(?:索引号|发布机构|发文日期|发布日期|成文日期|分类|文号|发文机关|主题词|公开方式)\s*[：:]")
+HEADER_FIELD = re.compile(r"(?:索引号|发布机构|发文日期|发布日期|成文日期|分类|文号|发文机关|主题词|公开方式|联系人|联系电话|"
+                          r"联系方式|抄送)\s*[：:]")
+FRAMING_TAIL = re.compile(r"(?:要求|部署|精神|规定|原则|思路)$")  # 按照…的要求 even with a verb inside
+CIRCUMSTANCE = re.compile(r"(?:过程中|期间|的同时)$")
+CURRENT_PERIOD = re.compile(r"^(?:今年|全年|本年|今年全年|上半年|下半年)$")
 FRAMING_YI = re.compile(r"^以.{1,40}?为(?:指导|引领|牵引|抓手|重点|目标|核心|主线|契机|统领|导向|根本|突破口|载体|依托|支撑|中心)$")
 PAST_VERB_LE = re.compile(r"[\u4e00-\u9fff]了(?!解|结|如指掌)")
 
@@ -59,28 +63,46 @@ def _is_heading_line(line: str) -> bool:
     return len(body) <= 30 and not re.search(r"[，,。；;]", body.rstrip("。：:"))
 
 
-def _region_of_line(line: str, current: str) -> str:
+def _region_of_line(line: str, current: tuple[str, bool]) -> tuple[str, bool]:
+    """(region, explicit): explicit when a region heading or opener set it, not the notice's default."""
     c = cues()
     head = LIST_ITEM.sub("", line, count=1)[:30]
     opener = re.split(r"[，,。；;：:]", head, maxsplit=1)[0]
     if _has(opener, c["forward_headings"]) and not _has(opener, c["backward_headings"]):
-        return "forward"
+        return "forward", True
     if _has(opener, c["backward_headings"]):
-        return "backward"
+        return "backward", True
     return current
+
+
+def _action_item(line: str) -> bool:
+    """A list item titled by an action (（一）深化隐患排查整治。) outside any background section."""
+    m = LIST_ITEM.match(line)
+    if not m:
+        return False
+    title = re.split(r"[，,。；;：:]", line[m.end():].lstrip(), maxsplit=1)[0]
+    core = title
+    for adverbial in ADVERBIALS:
+        if core.startswith(adverbial):
+            core = core[len(adverbial):]
+            break
+    return bool(_starts(core, cues()["action_verbs"])) and not _past(line)
 
 
 def _heading_end(text: str, line: Segment) -> int | None:
     """End offset of a heading at the start of this line, or None."""
-    if not LIST_ITEM.match(line.text):
+    marker = LIST_ITEM.match(line.text)
+    if not marker:
         return line.end if _is_heading_line(line.text) and not re.search(r"[。；;]$", line.text) else None
-    first = re.search(r"[。；;：:！!]", line.text)
+    first = re.search(r"[。；;：:！!]", line.text[marker.end():])
     if first is None:
         return line.end if _is_heading_line(line.text) else None
-    head = line.text[: first.start()]
-    rest = line.text[first.end():].strip()
+    head = line.text[marker.end(): marker.end() + first.start()]
+    rest = line.text[marker.end() + first.end():].strip()
     if rest and len(head) <= 30 and not re.search(r"[，,]", head):
-        return line.start + first.end()
+        return line.start + marker.end() + first.end()
+    if not rest and len(head) <= 20 and not re.search(r"[，,、]", head):
+        return line.end  # a title-only item line: （六）推进改造数字化管理。
     return None
 
 
@@ -160,11 +182,13 @@ def _classify(core: str, has_target: bool, first: bool) -> str | None:
         return "framing clause (以…为…)"
     if _has(core, c["declines"]):
         return "declines or postpones"
+    if core.startswith("关于") or CIRCUMSTANCE.search(core):
+        return "framing clause (关于…, …过程中)"
     if _has(core, c["evaluative"]):
         return "evaluates the proposal or addresses the proposer"
     frame = _starts(core, c["framing"])
     if frame:
-        verb_after = _has(QUOTED.sub("", core[len(frame) + 2:]), c["action_verbs"])
+        verb_after = _has(QUOTED.sub("", core[len(frame) + 2:]), c["action_verbs"]) and not FRAMING_TAIL.search(core)
         if not verb_after and not has_target:
             return f"framing clause ({frame}…)"
         return None
@@ -189,10 +213,13 @@ def tag(text: str, anchor: date | None) -> TagResult:
     past_d = [(s, e) for s, e, why in rejected_d if "before the notice date" in why]
     for s, e, why in rejected_d:
         result.rejections.append(Rejection(start=s, end=e, text=text[s:e], label="DEADLINE", reason=why))
-    region = "backward"
+    state = ("backward", False)
     measures: list[Span] = []
     for line in lines(text):
-        region = _region_of_line(line.text, region)
+        state = _region_of_line(line.text, state)
+        region = state[0]
+        if region == "backward" and not state[1] and _action_item(line.text):
+            region = "forward"
         if HEADER_FIELD.search(line.text):
             continue
         heading_end = _heading_end(text, line)
@@ -200,7 +227,10 @@ def tag(text: str, anchor: date | None) -> TagResult:
             continue
         body_start = heading_end if heading_end is not None else line.start
         for sent in sentences(text, body_start, line.end):
-            has_deadline = any(sent.start <= d[0] < sent.end for d in all_d)
+            has_deadline = any(sent.start <= d[0] < sent.end and not CURRENT_PERIOD.match(text[d[0]:d[1]])
+                               for d in all_d)
+            if region == "backward" and any(sent.start <= d[0] < sent.end for d in past_d):
+                continue  # a sentence about an earlier year is background
             if not _forward(sent.text, region, has_deadline):
                 continue
             for clause in clauses(text, sent.start, sent.end):

@@ -106,7 +106,11 @@ def _heading_end(text: str, line: Segment) -> int | None:
     return None
 
 
+BASELINE = re.compile(r"(?:较|比|同)(?:上年|去年|上一年|(?:19|20)\d{2}年)(?:同期)?")
+
+
 def _past(text: str) -> bool:
+    text = BASELINE.sub("", text)  # 较上年增长25% compares with the past, it does not report it
     return _has(text, cues()["past"]) or bool(PAST_VERB_LE.search(text))
 
 

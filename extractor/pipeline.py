@@ -53,12 +53,14 @@ class Extractor:
                           rejections=sorted(tagged.rejections + rejections, key=lambda r: (r.start, r.end)))
 
 
-def _role(text: str, span: Span, later_quantity: bool, unit: str) -> str:
-    """qualifier when the amount describes the object (5000万元以上项目8个, 60岁以上老人)."""
+def _role(text: str, span: Span, later_quantity: bool, unit: str, comparator: str) -> str:
+    """qualifier when the amount describes the object (5000万元以上项目8个, 60岁以上老人), not when it
+    counts it (建设500个重大项目)."""
     after = text[span.end:span.end + 1]
     if unit == "岁" or after == "的" or text[span.start:span.end].rstrip("以上").endswith("级"):
         return "qualifier"
-    if later_quantity and re.match(r"[\u4e00-\u9fff]", after):
+    threshold = comparator in (">=", ">") or unit in ("元", "平方米", "亩", "吨", "%")
+    if later_quantity and threshold and re.match(r"[\u4e00-\u9fff]", after):
         return "qualifier"
     return "target"
 
@@ -104,7 +106,7 @@ def assemble(text: str, spans: list[Span], anchor: date | None) -> tuple[list[Co
             q, p = quantities[qi], parsed_q[qi]
             qs.append(Quantity(start=q.start, end=q.end, text=text[q.start:q.end], value=p.value, upper=p.upper,
                                unit=p.unit, comparator=p.comparator,
-                               role=_role(text, q, pos + 1 < len(own), p.unit)))
+                               role=_role(text, q, pos + 1 < len(own), p.unit, p.comparator)))
         deadline = None
         di = d_links.get(mi)
         if di is not None and di in parsed_d:

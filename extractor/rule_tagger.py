@@ -29,9 +29,10 @@ from extractor.schema import Rejection, Span
 from extractor.segment import LIST_ITEM, RUN_IN_ITEM, Segment, clauses, lines, sentences
 
 QUOTED = re.compile(r"《[^》]*》|“[^”]*”|\"[^\"]*\"")
-HEADER_FIELD = re.compile(r"(?:索引号|发布机构|发文日期|发布日期|成文日期|分类|文号|发文机关|主题词|公开方式|联系人|联系电话|"
-                          r"联系方式|抄送)\s*[：:]")
+HEADER_FIELD = re.compile(r"(?:索引号|发布机构|发文日期|发布日期|发布时间|成文日期|主题分类|文号|发文机关|主题词|公开方式|"
+                          r"联系人|联系电话|联系方式|抄送)\s*[：:|\s]")
 FRAMING_TAIL = re.compile(r"(?:要求|部署|精神|规定|原则|思路)$")  # 按照…的要求 even with a verb inside
+YEAR_COPULA = re.compile(r"^(?:今年|明年|本年|(?:19|20)\d{2}年)(?:是|为|既是)")
 CIRCUMSTANCE = re.compile(r"(?:过程中|期间|的同时)$")
 CURRENT_PERIOD = re.compile(r"^(?:今年|全年|本年|今年全年|上半年|下半年)$")
 FRAMING_YI = re.compile(r"^以.{1,40}?为(?:指导|引领|牵引|抓手|重点|目标|核心|主线|契机|统领|导向|根本|突破口|载体|依托|支撑|中心)$")
@@ -114,11 +115,22 @@ def _past(text: str) -> bool:
     return _has(text, cues()["past"]) or bool(PAST_VERB_LE.search(text))
 
 
+REPORTED = re.compile(r"(?:承诺|表示|声称|答应|保证)[^，,。；;]{0,6}?(?:将|会|在|于|能)")
+OWN_SUBJECT = re.compile(r"(?:我局|我们|本局|我委|我厅|我办|我单位|我中心|我区|我市|我县|我镇|我街道)")
+SUBJECT_MODAL = re.compile(r"^(?![将拟要对在向为从按把与])[^，,。；;：:\s将]{1,12}?(?=(?:也|还|仍|均|都|亦)?(?:将|拟|计划|准备)(?!来|近|求))")
+
+
+def _future_cue(sentence: str) -> bool:
+    """A strong future cue; 现将…答复如下 is 将 as 把, not a future cue."""
+    return _has(sentence.replace("现将", ""), cues()["future"])
+
+
 def _forward(sentence: str, region: str, has_deadline: bool) -> bool:
     if _past(sentence):
         return False
-    # 现将…答复如下 is 将 as 把, not a future cue
-    return region == "forward" or has_deadline or _has(sentence.replace("现将", ""), cues()["future"])
+    if REPORTED.search(sentence) and not OWN_SUBJECT.search(sentence):
+        return False  # another party's promise (开发商承诺将…) is not this body's commitment
+    return region == "forward" or has_deadline or _future_cue(sentence)
 
 
 def _strip_prefix(text: str, start: int, end: int, deadlines: list[tuple[int, int]]) -> int:
@@ -142,6 +154,13 @@ def _strip_prefix(text: str, start: int, end: int, deadlines: list[tuple[int, in
             pos = lead[1]
             continue
         framing = _starts(rest, c["framing"])
+        subject = SUBJECT_MODAL.match(rest)
+        after_subject = rest[subject.end():] if subject else ""
+        if (subject and not framing and pos == start and not _has(subject.group(0), c["action_verbs"] + ADVERBIALS)
+                and not re.search(r"\d", subject.group(0))
+                and (not after_subject.startswith("将") or _modal_jiang(after_subject[1:], deadlines, pos + subject.end() + 1))):
+            pos += subject.end()  # 价格主管部门将… : the subject before the modal stays outside
+            continue
         word = _starts(rest, c["discourse"]) or _starts(rest, c["subjects"]) or _starts(rest, c["modals"])
         if word == "将" and not _modal_jiang(rest[1:], deadlines, pos + 1):
             break  # 将 as 把 (将考核结果与资金挂钩) belongs to the measure
@@ -161,14 +180,16 @@ def _outside_deadlines(text: str, start: int, end: int, deadlines: list[tuple[in
 
 
 BA_VERBS = ("纳入", "列入", "作为", "挂钩", "转为", "转化为", "提交", "移交", "反馈", "融入", "写入", "交由", "用于",
-            "推广到", "推广至", "延伸至", "延伸到", "提高到", "提高至", "控制在", "落实到", "转交", "转至", "吸收到")
+            "推广到", "推广至", "延伸至", "延伸到", "提高到", "提高至", "控制在", "落实到", "转交", "转至", "吸收到",
+            "调整为", "改为", "变更为", "列为", "扩大到", "扩大至", "放宽至", "放宽到", "降至", "降低到", "压缩至",
+            "提升为", "调整到", "建成", "打造成", "整合为", "合并", "推送到", "推送至", "告知")
 
 
 def _modal_jiang(after: str, deadlines: list[tuple[int, int]], pos: int) -> bool:
     """将 is a modal unless it means 把: 将 + object + 纳入/列入/作为… (将考核结果与资金挂钩)."""
-    if any(d[0] == pos for d in deadlines) or after[:1] in "对向在于与从按为通过把每":
+    if any(d[0] == pos for d in deadlines) or after[:1] in "对向在于与从按为通过把每" or _starts(after, cues()["modals"]):
         return True
-    return not any(v in after[:30] for v in BA_VERBS)
+    return not any(after.find(v, 1, 30) > 0 for v in BA_VERBS)  # an object sits between 将 and the verb
 
 
 def _classify(core: str, has_target: bool, first: bool) -> str | None:
@@ -180,7 +201,7 @@ def _classify(core: str, has_target: bool, first: bool) -> str | None:
         return "courtesy or thanks"
     if re.search(r"(?:以下|如下|几个方面)", core):
         return "list introduction"
-    if _starts(core, c["copula"]) and not core.startswith(("为企业", "为群众", "为居民")):
+    if (_starts(core, c["copula"]) and not core.startswith(("为企业", "为群众", "为居民"))) or YEAR_COPULA.match(core):
         return "a description (是…), not an action"
     if FRAMING_YI.match(core):
         return "framing clause (以…为…)"

@@ -19,6 +19,7 @@ import cn2an
 from extractor.rules.quantity import _inside_quotes
 from extractor.rules.tables import table
 
+OBJECT_AFTER = re.compile(r"(?:的|工作|项目|预算|任务|目标|是|度的|年度)")
 PLAN_START = {"十一五": 2006, "十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026, "十六五": 2031}
 
 
@@ -97,6 +98,15 @@ def _month(m, anchor):
     return _by(anchor, _month_end(year, month))
 
 
+def _calendar_date(m, anchor):
+    return DeadlineRejection("a calendar date without 前: the notice's own date or an event's date")
+
+
+def _month_period(m, anchor):
+    year, month = int(m.group("y")), int(m.group("m"))
+    return _period(date(year, month, 1), _month_end(year, month))
+
+
 def _quarter(m, anchor):
     year, q = _year(m, anchor), _num(m.group("q"))
     if year is None:
@@ -150,7 +160,7 @@ def _vague(m, anchor):
 RESOLVERS: dict[str, Callable[[re.Match[str], date | None], ParsedDeadline | DeadlineRejection]] = {
     "plan_period": _plan_period, "year_range": _year_range, "month": _month, "quarter": _quarter,
     "half_year": _half_year, "year_end": _year_end, "whole_year": _whole_year, "year": _explicit_year,
-    "within": _within, "vague": _vague,
+    "within": _within, "vague": _vague, "calendar_date": _calendar_date, "month_period": _month_period,
 }
 
 
@@ -196,6 +206,9 @@ def find_deadlines(text: str, anchor: date | None, start: int = 0, end: int | No
         cursor = e
         if _inside_quotes(text, s) or _in_title_parens(text, s):
             rejected.append((s, e, "inside a quoted name or a title"))
+            continue
+        if OBJECT_AFTER.match(text, e):
+            rejected.append((s, e, "the year belongs to an object (做好今年工作, 2025年项目) or a copula (今年是…)"))
             continue
         if s > 0 and text[s - 1] in "每第" or text[max(0, s - 2):s] == "满":
             rejected.append((s, e, "frequency, ordinal or duration, not a deadline"))

@@ -141,8 +141,9 @@ def parse_quantity(text: str) -> ParsedQuantity | QuantityRejection:
 
 
 def _inside_quotes(text: str, start: int) -> bool:
-    """True if ``start`` lies inside a quoted name or a 《title》 on its line."""
-    line_start = max(text.rfind("\n", 0, start), -1) + 1
+    """True if ``start`` lies inside a quoted name or a 《title》 in its sentence (a stray 《 earlier in the
+    text must not hide everything after it)."""
+    line_start = max(text.rfind(ch, 0, start) for ch in "\n。；;") + 1
     depth = 0
     for ch in text[line_start:start]:
         if ch in _OPEN_QUOTES and ch != '"':
@@ -169,6 +170,13 @@ def context_rejection(text: str, start: int, end: int, whole_span: bool = False)
         return "inside quotes or a title"
     if re.fullmatch(r"[一二两三四五六七八九十]+期", surface):
         return "phase name (二期), not an amount"
+    if re.match(r"零(?![点.])", surface):
+        return "零 in a word (零部件), not a number"
+    following = text[end:end + 3]
+    if following.startswith(("全会", "会议", "党代会")):
+        return "session ordinal (六次全会), not an amount"
+    if following.startswith(("方面", "个方面")):
+        return "a count of aspects (八个方面), not an amount"
     if re.match(r"一(?![十百千万亿点.])", surface) and not re.match(r"一[十百千万亿]", surface):
         return "一 used as an article or in a fixed phrase (一批, 一个)"
     return None

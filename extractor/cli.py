@@ -10,6 +10,8 @@ import sys
 COMMAND_MODULES = (
     "extractor.commands",
     "extractor.annotations.cli",
+    "eval.cli",
+    "extractor.report.cli",
 )
 
 

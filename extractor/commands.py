@@ -1,20 +1,22 @@
-"""`commitments extract`: read inputs, extract commitments, write one output file, print a summary."""
+"""`commitments extract`: read inputs, extract commitments, write one output file, print a summary.
+
+    commitments extract notices/ -o out/commitments.jsonl
+    commitments extract replies.jsonl --date-field reply_date -o out/c.parquet --workers 4
+    commitments extract notices/ -o out/c.jsonl --workers 8 --resume      # after a crash or a kill
+    commitments extract notices/ -o out/c.jsonl --cluster local --workers 4
+    commitments extract notices/ -o out/c.jsonl --scheduler tcp://10.0.0.5:8786
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from tqdm import tqdm
-
-from extractor.ingest import IngestFailure, iter_inputs, read_notices
-from extractor.io import FORMATS, format_for, write
-from extractor.pipeline import Extractor
-from extractor.schema import Extraction
+from extractor.ingest import RecordFields
+from extractor.ingest.decode import MAX_BYTES
+from extractor.io import FORMATS, format_for, sidecar_path
 
 
 def _date(value: str) -> date:
@@ -24,61 +26,113 @@ def _date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {value!r}") from exc
 
 
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from exc
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value!r}")
+    return n
+
+
+def _megabytes(value: str) -> int:
+    try:
+        mb = float(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a number of megabytes: {value!r}") from exc
+    if mb <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {value!r}")
+    return int(mb * 1024 * 1024)
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("extract", help="extract commitments from notices",
-                       description="Extract commitments from .txt notices (UTF-8, GB18030, Big5) and JSONL "
-                                   "records {id, text, date?, metadata?}; directories are read recursively.")
+    p = sub.add_parser(
+        "extract", help="extract commitments from notices", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Extract commitments from notices: .txt (UTF-8, GB18030/GBK, Big5, UTF-16), .html/.htm "
+                    "pages (article body and header fields), .docx and .pdf files, and record files (.jsonl, "
+                    ".csv, .parquet; one notice per record). Directories are read recursively.",
+        epilog=__doc__.split("\n\n", 1)[1])
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, directories or glob patterns")
     p.add_argument("-o", "--output", required=True, type=Path, help="output file (.jsonl, .csv or .parquet)")
-    p.add_argument("--format", choices=FORMATS, help="output format (default: from the output suffix)")
+    p.add_argument("--format", choices=FORMATS, help="output format (default: from the output suffix); csv and "
+                                                     "parquet get the notice texts in OUTPUT.texts.jsonl")
     p.add_argument("--anchor-date", type=_date,
                    help="date to resolve relative deadlines when a notice carries none (YYYY-MM-DD)")
     p.add_argument("--tagger", choices=("rules", "model"), default="rules",
                    help="span tagger: the rule tagger (default) or the fine-tuned model")
     p.add_argument("--model-dir", type=Path, help="model checkpoint directory for --tagger model")
+    g = p.add_argument_group("record files (.jsonl, .csv, .parquet)")
+    g.add_argument("--text-field", default="text", help="field holding the notice text (default: text)")
+    g.add_argument("--id-field", default="id", help="field holding the notice id (default: id; else FILE-N)")
+    g.add_argument("--date-field", help="field holding the notice date (default: the first of date, reply_date, "
+                                        "doc_date, publish_date, pub_date)")
+    r = p.add_argument_group("running")
+    r.add_argument("--workers", type=_positive, default=1,
+                   help="worker processes (default 1: in this process); with --cluster local, Dask workers")
+    r.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on an existing Dask cluster")
+    r.add_argument("--cluster", choices=("local",), help="start a local Dask cluster of --workers processes")
+    r.add_argument("--chunk-size", type=_positive, default=8, help="notices per task sent to a worker (default 8)")
+    r.add_argument("--resume", action="store_true",
+                   help="continue an interrupted run: notices already done (OUTPUT.part, or a finished "
+                        "JSONL output) are skipped; the result equals an uninterrupted run")
+    r.add_argument("--max-mb", type=_megabytes, default=MAX_BYTES,
+                   help=f"refuse document files larger than this (default {MAX_BYTES // 2**20})")
+    r.add_argument("--progress", choices=("auto", "on", "off"), default="auto",
+                   help="progress bar with rate and ETA (auto: only on a terminal)")
     p.set_defaults(func=run)
 
 
-class Stats:
-    def __init__(self) -> None:
-        self.notices = self.commitments = self.failures = 0
+def _backend(args, config):
+    from extractor.backends import DaskBackend, PoolBackend, SerialBackend
 
-
-def _extract_all(extractor: Extractor, inputs: list[str], stats: Stats) -> Iterator[Extraction]:
-    paths = list(iter_inputs(inputs))
-    bar = tqdm(paths, unit="file", disable=not sys.stderr.isatty(), desc="extract")
-    for path in bar:
-        for item in read_notices(path):
-            stats.notices += 1
-            if isinstance(item, IngestFailure):
-                stats.failures += 1
-                print(f"error: {item.source}: {item.reason}", file=sys.stderr)
-                yield Extraction(notice_id=item.notice_id or item.source, source=item.source, error=item.reason)
-                continue
-            try:
-                result = extractor.extract(item)
-            except Exception as exc:  # one bad notice must not stop a batch of thousands
-                stats.failures += 1
-                print(f"error: {item.source}: extraction failed: {exc!r}", file=sys.stderr)
-                yield Extraction(notice_id=item.id, source=item.source, error=f"extraction failed: {exc!r}")
-                continue
-            for warning in result.warnings:
-                print(f"warning: {item.source}: {warning}", file=sys.stderr)
-            stats.commitments += len(result.commitments)
-            yield result
+    if args.scheduler or args.cluster:
+        return DaskBackend.connect(config, args.scheduler, args.workers)
+    if args.workers > 1:
+        return PoolBackend(config, args.workers)
+    return SerialBackend(config)
 
 
 def run(args: argparse.Namespace) -> int:
-    started = time.perf_counter()
+    from extractor.batch import ResumeError, run_batch
+    from extractor.worker import BatchConfig, get_extractor
+
+    if args.scheduler and args.cluster:
+        print("error: give --scheduler or --cluster, not both", file=sys.stderr)
+        return 2
+    fields = RecordFields.of(args.id_field, args.text_field, args.date_field, args.max_mb)
+    config = BatchConfig(args.tagger, str(args.model_dir) if args.model_dir else None, args.anchor_date, fields,
+                         args.max_mb)
     try:
-        extractor = Extractor.load(args.tagger, args.model_dir, args.anchor_date)
-    except (OSError, ValueError) as exc:
+        extractor = get_extractor(config)  # fail early, with a clear message, before any worker starts
+    except (OSError, ValueError, ImportError) as exc:
         print(f"error: cannot load the {args.tagger} tagger: {exc}", file=sys.stderr)
         return 2
-    stats = Stats()
     fmt = format_for(args.output, args.format)
-    write(_extract_all(extractor, args.inputs, stats), args.output, fmt)
-    seconds = time.perf_counter() - started
-    print(f"{stats.notices} notices, {stats.commitments} commitments, {stats.failures} failed, "
-          f"{seconds:.1f}s -> {args.output} ({fmt}, tagger: {extractor.name})", file=sys.stderr)
-    return 1 if stats.failures else 0
+    try:
+        backend = _backend(args, config)
+    except (OSError, TimeoutError, ValueError) as exc:
+        print(f"error: cannot start the {'Dask' if args.scheduler or args.cluster else 'worker'} backend: {exc}",
+              file=sys.stderr)
+        return 2
+    progress = None if args.progress == "auto" else args.progress == "on"
+    try:
+        summary = run_batch(args.inputs, args.output, fmt, config, backend, resume=args.resume,
+                            chunk_size=args.chunk_size, progress=progress)
+    except ResumeError as exc:
+        print(f"error: --resume: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"interrupted: finished notices are kept in {args.output}.part; run the same command with "
+              "--resume to continue", file=sys.stderr)
+        return 130
+    finally:
+        backend.close()
+    side = sidecar_path(args.output, fmt)
+    where = f"{args.output}" + (f" (+ texts in {side})" if side else "")
+    workers = "" if backend.name == "serial" or args.scheduler else f", {args.workers} workers"
+    print(f"{summary.line()} -> {where} ({fmt}, tagger: {extractor.name}, backend: {backend.name}{workers})",
+          file=sys.stderr)
+    for reason, n in summary.reasons.most_common(5):
+        print(f"  failed: {n} × {reason}", file=sys.stderr)
+    return 1 if summary.failures else 0

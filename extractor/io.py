@@ -38,6 +38,9 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[TextIO]:
     try:
         with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8", newline=None if "b" in mode else "") as fh:
             yield fh
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; the output is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -121,3 +124,53 @@ def read_jsonl(path: Path) -> Iterator[Extraction]:
         for line in fh:
             if line.strip():
                 yield Extraction.model_validate_json(line)
+
+
+def sidecar_path(path: Path, fmt: str) -> Path | None:
+    """Flat formats keep no notice text, so the decoded texts go beside them (``OUT.texts.jsonl``, one
+    ``{"notice_id", "source", "text"}`` per notice, in output order): every offset can be resolved."""
+    return None if fmt == "jsonl" else path.with_name(path.name + ".texts.jsonl")
+
+
+def assemble(records: Iterable[dict[str, Any]], path: Path, fmt: str, row_group: int = 5000) -> int:
+    """Write JSON records (``to_record`` output) in the order given, atomically and streaming; for CSV and
+    Parquet also the texts sidecar. Returns the number of notices."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: use one of {FORMATS}")
+    count = 0
+    if fmt == "jsonl":
+        with atomic_open(path) as fh:
+            for rec in records:
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                count += 1
+        return count
+    side = sidecar_path(path, fmt)
+    with atomic_open(side) as texts, atomic_open(path, "w" if fmt == "csv" else "wb") as fh:
+        if fmt == "csv":
+            writer = csv.DictWriter(fh, fieldnames=FLAT_COLUMNS)
+            writer.writeheader()
+            emit = writer.writerows
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            schema = _arrow_schema(pa)
+            pw = pq.ParquetWriter(fh, schema)
+
+            def emit(rows):
+                pw.write_table(pa.Table.from_pylist(rows, schema=schema))
+        rows: list[dict[str, Any]] = []
+        for rec in records:
+            e = Extraction.model_validate(rec)
+            texts.write(json.dumps({"notice_id": e.notice_id, "source": e.source, "text": e.text},
+                                   ensure_ascii=False) + "\n")
+            rows.extend(flat_rows(e))
+            count += 1
+            if len(rows) >= row_group:
+                emit(rows)
+                rows = []
+        if rows or fmt == "csv":
+            emit(rows)
+        if fmt == "parquet":
+            pw.close()
+    return count

@@ -244,3 +244,27 @@ def test_fallback_quantity_check_accepts_guideline_examples(text, value, unit, c
     from extractor.annotations.values import check_quantity
     errors, _ = check_quantity(text, value, unit, comparator, upper, use_rules=False)
     assert errors == []
+
+
+def test_cli_build_validate_stats_split(tmp_path: Path, capsys):
+    from extractor.cli import main
+    src, out = tmp_path / "src", tmp_path / "notices"
+    src.mkdir()
+    for i, batch in enumerate(["train-1", "train-1", "test-1"]):
+        (src / f"c-{i}.txt").write_text(
+            f"---\nid: c-{i}\nbatch: {batch}\ndoc_date: 2024-06-01\nissuer: 某局{i}\nlevel: city\nkind: 人大建议\n"
+            f"topic: 交通\nregion: 某市\n---\n第{i}号答复。下一步，将<D k=by s=2024-06-01 e=2024-12-31>年底前</D>"
+            f"<M>建成站点<Q v={i + 1} u=个>{i + 1}个</Q></M>。\n", encoding="utf-8")
+    assert main(["annotations", "build", "--src", str(src), "--out", str(out)]) == 0
+    assert main(["annotations", "validate", str(out)]) == 0
+    splits_path = tmp_path / "splits.json"
+    assert main(["annotations", "split", "--src", str(src), "--out", str(splits_path)]) == 0
+    assert main(["annotations", "split", "--src", str(src), "--out", str(splits_path)]) == 1
+    assert main(["annotations", "stats", str(out), "--splits", str(splits_path)]) == 0
+    assert "By split" in capsys.readouterr().out
+    bad = json.loads((out / "c-0.json").read_text(encoding="utf-8"))
+    bad["commitments"][0]["quantities"][0]["value"] = 7
+    (out / "c-0.json").write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
+    assert main(["annotations", "validate", str(out)]) == 1
+    printed = capsys.readouterr().out
+    assert "[quantity-value]" in printed and "[sources-in-sync]" in printed and "c-0@" in printed

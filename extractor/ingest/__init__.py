@@ -1,5 +1,16 @@
-"""Reading notices from files: decoding, record files, header metadata. Failures are values, not crashes."""
+"""Reading notices from files: decoding, documents (txt, html, docx, pdf), record files (jsonl, csv,
+parquet), header metadata. Failures are values, not crashes."""
 
-from extractor.ingest.readers import IngestFailure, iter_inputs, read_notices
+from extractor.ingest.readers import (
+    IngestFailure,
+    RawRecord,
+    RecordFields,
+    is_record_file,
+    iter_inputs,
+    notice_from_raw,
+    read_document,
+    read_notices,
+)
 
-__all__ = ["IngestFailure", "iter_inputs", "read_notices"]
+__all__ = ["IngestFailure", "RawRecord", "RecordFields", "is_record_file", "iter_inputs", "notice_from_raw",
+           "read_document", "read_notices"]

@@ -1,42 +1,55 @@
 """Turn input paths into Notices. Every failure becomes an IngestFailure naming the file and the problem,
-so a batch goes on with the rest."""
+so a batch goes on with the rest.
+
+A document file (.txt, .html/.htm, .docx, .pdf) is one notice, read by what its bytes are rather than
+what its name says; a record file (.jsonl, .csv, .parquet) holds one notice per record.
+"""
 
 from __future__ import annotations
 
 import glob
-import json
+import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from extractor.ingest.decode import DecodeError, check_text, decode_bytes
+from extractor.ingest.decode import MAX_BYTES, DecodeError, check_text, decode_bytes, too_large
+from extractor.ingest.formats import NOT_NOTICES, READERS, sniff
 from extractor.ingest.header import parse_date, parse_header
+from extractor.ingest.records import RECORD_SUFFIXES, IngestFailure, RawRecord, RecordFields, iter_records
 from extractor.schema import Notice
 
 TEXT_SUFFIXES = {".txt", ".text"}
-RECORD_SUFFIXES = {".jsonl", ".ndjson"}
-SUPPORTED = TEXT_SUFFIXES | RECORD_SUFFIXES
+DOCUMENT_SUFFIXES = TEXT_SUFFIXES | {".html", ".htm", ".shtml", ".xhtml", ".docx", ".pdf"}
+SUPPORTED = DOCUMENT_SUFFIXES | RECORD_SUFFIXES
+
+__all__ = ["IngestFailure", "RawRecord", "RecordFields", "iter_inputs", "read_notices", "read_document",
+           "notice_from_raw", "notice_from_text", "is_record_file"]
 
 
-@dataclass(frozen=True)
-class IngestFailure:
-    source: str
-    reason: str
-    notice_id: str | None = None
+def is_record_file(path: Path) -> bool:
+    return path.suffix.lower() in RECORD_SUFFIXES
 
 
-def iter_inputs(inputs: Iterable[str]) -> Iterator[Path]:
+def iter_inputs(inputs: Iterable[str], exclude: Iterable[Path] = ()) -> Iterator[Path]:
     """Files named, files under directories (recursively, sorted), and glob matches; unsupported
-    suffixes inside directories are skipped, a missing path is reported by read_notices."""
+    suffixes inside directories are skipped, a missing path is reported by read_notices. A file reached
+    twice (named and inside a directory) is read once; ``exclude`` drops our own output files."""
+    seen = {os.path.abspath(p) for p in exclude}
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
+                           and not p.name.startswith("."))
         elif not path.exists() and any(ch in raw for ch in "*?["):
-            yield from sorted(Path(p) for p in glob.glob(raw, recursive=True) if Path(p).is_file())
+            found = sorted(Path(p) for p in glob.glob(raw, recursive=True) if Path(p).is_file())
         else:
-            yield path
+            found = [path]
+        for p in found:
+            key = os.path.abspath(p)
+            if key not in seen:
+                seen.add(key)
+                yield p
 
 
 def _notice_date(meta: dict[str, object], explicit: object = None) -> date | None:
@@ -55,44 +68,45 @@ def notice_from_text(notice_id: str, text: str, source: str, explicit_date: obje
     return Notice(id=notice_id, text=text, date=_notice_date(meta, explicit_date), source=source, metadata=meta)
 
 
-def _read_text_file(path: Path) -> Iterator[Notice | IngestFailure]:
+def notice_from_raw(raw: RawRecord) -> Notice:
+    return notice_from_text(raw.notice_id, raw.text, raw.source, raw.date, raw.metadata)
+
+
+def read_document(path: Path, max_bytes: int = MAX_BYTES, data: bytes | None = None) -> Notice | IngestFailure:
+    """One document file to one Notice. ``data`` is the file's bytes when the caller has read them
+    already (a distributed worker gets bytes, not a path)."""
     try:
-        text, encoding = decode_bytes(path.read_bytes())
+        if data is None:
+            size = path.stat().st_size
+            if size > max_bytes:
+                return IngestFailure(str(path), too_large(size, max_bytes), path.stem)
+            data = path.read_bytes()
+        elif len(data) > max_bytes:
+            return IngestFailure(str(path), too_large(len(data), max_bytes), path.stem)
+        if not data:
+            raise DecodeError("empty file")
+        kind = sniff(data)
+        if kind in NOT_NOTICES or kind == "zip":
+            raise DecodeError(f"{NOT_NOTICES.get(kind, 'a ZIP archive (not a .docx)')}, not a notice")
+        if kind == "text":
+            text, encoding = decode_bytes(data, max_bytes)
+            meta: dict[str, object] = {"encoding": encoding}
+        else:
+            text, meta = READERS[kind](data, max_bytes)
+            meta["format"] = kind
         check_text(text)
     except (OSError, DecodeError) as exc:
-        yield IngestFailure(str(path), _reason(exc), path.stem)
-        return
+        return IngestFailure(str(path), _reason(exc), path.stem)
+    declared = path.suffix.lower().lstrip(".")
+    if kind != "text" and not (declared == kind or (kind == "html" and declared in ("htm", "shtml", "xhtml"))):
+        meta["format_note"] = f"a .{declared or '(none)'} file holding {kind.upper()}"
     notice = notice_from_text(path.stem, text, str(path))
-    notice.metadata["encoding"] = encoding
-    yield notice
-
-
-def _read_records(path: Path) -> Iterator[Notice | IngestFailure]:
-    try:
-        raw, _ = decode_bytes(path.read_bytes())
-    except (OSError, DecodeError) as exc:
-        yield IngestFailure(str(path), _reason(exc))
-        return
-    for lineno, line in enumerate(raw.splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{lineno}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield IngestFailure(where, f"malformed JSON: {exc.msg} at column {exc.colno}")
-            continue
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            yield IngestFailure(where, "record needs a string 'text' field")
-            continue
-        notice_id = str(record.get("id") or f"{path.stem}-{lineno}")
-        try:
-            check_text(record["text"])
-        except DecodeError as exc:
-            yield IngestFailure(where, str(exc), notice_id)
-            continue
-        metadata = record.get("metadata") if isinstance(record.get("metadata"), dict) else {}
-        yield notice_from_text(notice_id, record["text"], where, record.get("date"), metadata)
+    for key, value in meta.items():
+        if key.startswith("page_") or key == "doc_title":
+            notice.metadata.setdefault(key, value)
+        else:
+            notice.metadata[key] = value
+    return notice
 
 
 def _reason(exc: Exception) -> str:
@@ -105,11 +119,13 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
-def read_notices(path: Path) -> Iterator[Notice | IngestFailure]:
+def read_notices(path: Path, fields: RecordFields = RecordFields(),
+                 max_bytes: int = MAX_BYTES) -> Iterator[Notice | IngestFailure]:
     suffix = path.suffix.lower()
     if suffix in RECORD_SUFFIXES:
-        yield from _read_records(path)
-    elif suffix in TEXT_SUFFIXES or suffix == "":
-        yield from _read_text_file(path)
+        for item in iter_records(path, fields):
+            yield item if isinstance(item, IngestFailure) else notice_from_raw(item)
+    elif suffix in DOCUMENT_SUFFIXES or suffix == "" or not path.is_file():
+        yield read_document(path, max_bytes)
     else:
         yield IngestFailure(str(path), f"unsupported file type {suffix!r} (supported: {sorted(SUPPORTED)})")

@@ -11,7 +11,7 @@ import re
 
 OTHER = "(其他)"
 
-VERBS = tuple(sorted(set("""
+_TABLE = """
 推动 推进 推行 推广 完成 新增 新建 建立 建成 建设 组织 实现 引导 开展 支持 实施 配合 指导 培训 研究 探索
 鼓励 深化 落实 加强 完善 培育 制定 举办 加快 明确 督促 出台 扩大 健全 启动 加大 修订 引进 强化 打造
 统筹 改造 上线 坚持 优化 编制 试点 邀请 协调 安排 组建 发展 用好 实行 规范 配备 编印 升级 畅通 覆盖
@@ -21,7 +21,8 @@ VERBS = tuple(sorted(set("""
 调研 论证 评估 考核 监测 监督 监管 跟踪 核查 清理 摸底 梳理 修复 维修 维护 清运 收集 回收 处置 建立健全
 推出 印发 发布 抽检 扩展 公开 提供 做好 保持 通报 反馈 下线 稳定 突破 控制 达到 储备 推送 压缩 公布
 盘活 挖掘 夯实 挂牌 营造 执行 摸排 召开 加密 试行 签订 改进 减免 采取 翻建 规划 增长 开放 整改 做实
-""".split()), key=lambda v: (-len(v), v)))
+"""
+VERBS = tuple(sorted(set(_TABLE.split()), key=lambda v: (-len(v), v)))
 
 _VERB_RE = re.compile("|".join(map(re.escape, VERBS)))
 

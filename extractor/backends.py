@@ -131,7 +131,7 @@ class DaskBackend:
             chunk = futures.pop(future.key)
             try:
                 results = future.result()
-            except Exception as exc:  # KilledWorker, a lost connection …
+            except Exception as exc:  # noqa: BLE001 - KilledWorker, a lost connection …
                 results = [failure_result(t, f"dask task failed: {exc!r}") for t in chunk]
             future.release()
             yield results

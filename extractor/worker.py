@@ -109,7 +109,7 @@ def process_task(task: Task, config: BatchConfig) -> Result:
         extraction = get_extractor(config).extract(item)
         return Result(task.key, json.dumps(to_record(extraction), ensure_ascii=False), len(extraction.commitments),
                       None, tuple(extraction.warnings))
-    except Exception as exc:  # one bad notice must not stop a batch of thousands
+    except Exception as exc:  # noqa: BLE001 - one bad notice must not stop a batch of thousands
         return failure_result(task, f"extraction failed: {exc!r}")
 
 

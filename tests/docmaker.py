@@ -20,13 +20,13 @@ def make_pdf(lines: list[str]) -> bytes:
     objects = [
         "<< /Type /Catalog /Pages 2 0 R >>",
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
-        "/Contents 4 0 R >>",
+        ("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
+         "/Contents 4 0 R >>"),
         f"<< /Length {len(content.encode())} >>\nstream\n{content}\nendstream",
-        "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /Identity-H "
-        "/DescendantFonts [6 0 R] /ToUnicode 7 0 R >>",
-        "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
-        "/Ordering (Identity) /Supplement 0 >> /DW 1000 >>",
+        ("<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /Identity-H "
+         "/DescendantFonts [6 0 R] /ToUnicode 7 0 R >>"),
+        ("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
+         "/Ordering (Identity) /Supplement 0 >> /DW 1000 >>"),
         f"<< /Length {len(cmap.encode())} >>\nstream\n{cmap}\nendstream",
     ]
     out = io.BytesIO()

@@ -135,3 +135,68 @@ def test_no_date_warns_and_keeps_relative_deadlines(tmp_path):
 def test_bad_anchor_date_is_a_usage_error(tmp_path):
     proc = run_cli("extract", EXAMPLES, "-o", tmp_path / "o.jsonl", "--anchor-date", "31/12/2025")
     assert proc.returncode == 2 and "not an ISO date" in proc.stderr
+
+
+def test_workers_give_the_same_output_and_no_progress_bar_in_logs(tmp_path):
+    serial, parallel = tmp_path / "s.jsonl", tmp_path / "p.jsonl"
+    assert run_cli("extract", EXAMPLES, "-o", serial).returncode == 0
+    proc = run_cli("extract", EXAMPLES, "-o", parallel, "--workers", "2", "--chunk-size", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert parallel.read_bytes() == serial.read_bytes()
+    assert "backend: pool, 2 workers" in proc.stderr and "notices/s" in proc.stderr
+    assert "\r" not in proc.stderr and "notice/s]" not in proc.stderr  # stderr is a pipe: no bar
+    assert not (tmp_path / "p.jsonl.part").exists()
+
+
+def test_progress_bar_when_asked(tmp_path):
+    proc = run_cli("extract", EXAMPLES, "-o", tmp_path / "o.jsonl", "--progress", "on")
+    assert proc.returncode == 0 and "notice" in proc.stderr and "3/" in proc.stderr
+
+
+def test_dask_local_cluster(tmp_path):
+    serial, dask = tmp_path / "s.jsonl", tmp_path / "d.jsonl"
+    assert run_cli("extract", EXAMPLES, "-o", serial).returncode == 0
+    proc = run_cli("extract", EXAMPLES, "-o", dask, "--cluster", "local", "--workers", "1")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert dask.read_bytes() == serial.read_bytes() and "backend: dask" in proc.stderr
+
+
+def test_record_fields_and_documents_from_the_command_line(tmp_path):
+    sys.path.insert(0, str(Path(__file__).parent))
+    from docmaker import make_docx, make_gov_page, make_pdf
+
+    text = (EXAMPLES / "nanshan-jyj-2025-0147.txt").read_text(encoding="utf-8")
+    (tmp_path / "replies.jsonl").write_text(json.dumps({"rid": "R7", "reply_date": "2019-05-10", "body": text},
+                                                       ensure_ascii=False) + "\n", encoding="utf-8")
+    (tmp_path / "page.htm").write_bytes(make_gov_page("gbk"))
+    (tmp_path / "reply.docx").write_bytes(make_docx(text.splitlines()))
+    (tmp_path / "reply.pdf").write_bytes(make_pdf(text.splitlines()[:12]))
+    out = tmp_path / "o.parquet"
+    proc = run_cli("extract", tmp_path, "-o", out, "--id-field", "rid", "--text-field", "body",
+                   "--date-field", "reply_date")
+    assert proc.returncode == 0, proc.stderr
+    assert "4 notices" in proc.stderr and "0 failed" in proc.stderr
+    texts = [json.loads(line) for line in (tmp_path / "o.parquet.texts.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [t["notice_id"] for t in texts] == ["page", "R7", "reply", "reply"]
+    rows = pq.read_table(out).to_pylist()
+    by_id = {t["source"]: t["text"] for t in texts}
+    assert {r["notice_id"] for r in rows} == {"page", "R7", "reply"}
+    for r in rows:
+        assert by_id[r["source"]][r["measure_start"]:r["measure_end"]] == r["measure_text"]
+    assert any(r["date"] == "2019-05-10" for r in rows if r["notice_id"] == "R7")
+
+
+def test_resume_with_other_options_is_refused(tmp_path):
+    out = tmp_path / "o.jsonl"
+    (tmp_path / "o.jsonl.part").write_text(json.dumps({"part": 1, "inputs": ["elsewhere"], "config": {}}) + "\n")
+    proc = run_cli("extract", EXAMPLES, "-o", out, "--resume")
+    assert proc.returncode == 2 and "run without --resume to start over" in proc.stderr
+
+
+def test_size_limit_is_a_clear_per_file_error(tmp_path):
+    (tmp_path / "big.txt").write_text("下一步，我局将新建口袋公园5个。" * 20000, encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    proc = run_cli("extract", tmp_path / "big.txt", "-o", out, "--max-mb", "0.1")
+    assert proc.returncode == 1 and "1 failed" in proc.stderr
+    [record] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert record["error"].startswith("file too large: 0.9 MB exceeds the 0.1 MB limit")

@@ -101,7 +101,7 @@ def test_fifty_megabyte_file_is_refused_quickly_and_clearly(tmp_path):
         fh.truncate(50 * 1024 * 1024)  # sparse: 50 MB without writing them
     item = one(path)
     assert isinstance(item, IngestFailure)
-    assert item.reason.startswith("file too large: 52.4 MB exceeds the 21 MB limit")
+    assert item.reason.startswith("file too large: 50.0 MB exceeds the 20 MB limit")
     assert isinstance(one(path, max_bytes=60 * 1024 * 1024), IngestFailure)  # NULs: binary, not a crash
 
 

@@ -59,9 +59,9 @@ class Browser:
             os.dup2(a, 3)
             os.dup2(b, 4)
 
-        self.proc = subprocess.Popen([str(binary), *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
-                                     preexec_fn=wire, close_fds=False, stdin=subprocess.DEVNULL,  # noqa: PLW1509 (dup2 only)
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        command = [str(binary), *FLAGS, f"--user-data-dir={self.profile}", "about:blank"]
+        self.proc = subprocess.Popen(command, preexec_fn=wire, close_fds=False,  # noqa: PLW1509 (dup2 only)
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(to_child_r)
         os.close(from_child_w)
         self._id = 0

@@ -196,7 +196,8 @@ def test_cli_report(tmp_path, jsonl, capsys):
     assert main(["report", str(jsonl), "--by", "topic", "-o", str(tmp_path / "r"), "--min-notices", "1"]) == 0
     assert "3 notices" in capsys.readouterr().err
     index = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
-    assert "by topic" in index and "教育 &amp; &lt;b&gt;" in index and "few notices" not in index.split("<tbody>")[1].split("</tbody>")[0]
+    assert "by topic" in index and "教育 &amp; &lt;b&gt;" in index
+    assert "few notices" not in index.split("<tbody>")[1].split("</tbody>")[0]
     assert main(["report", str(tmp_path / "missing.jsonl"), "-o", str(tmp_path / "x")]) == 2
 
 

@@ -24,7 +24,7 @@ class DecodeError(ValueError):
 
 
 def too_large(size: int, max_bytes: int) -> str:
-    return (f"file too large: {size / 1e6:.1f} MB exceeds the {max_bytes / 1e6:.0f} MB limit "
+    return (f"file too large: {size / 2**20:.1f} MB exceeds the {max_bytes / 2**20:.3g} MB limit "
             f"(raise it with --max-mb, or split the file)")
 
 

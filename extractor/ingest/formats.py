@@ -23,7 +23,7 @@ NOT_NOTICES = {"png": "a PNG image", "jpeg": "a JPEG image", "gif": "a GIF image
                "rar": "a RAR archive", "7z": "a 7-Zip archive", "parquet": "a Parquet file (name it .parquet)",
                "ole": "a legacy Word/Excel file (.doc/.xls): save it as .docx or .txt"}
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
-                         re.I | re.S)
+                         re.IGNORECASE | re.DOTALL)
 PARA_LIMIT = 50_000  # paragraphs per document: more means the file is not a notice
 
 
@@ -67,7 +67,7 @@ _NOISE_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "aside"
                "select", "input", "svg", "template", "object", "embed"]
 _NOISE_ATTR = re.compile(r"(?:^|[-_ ])(?:nav|navbar|menu|breadcrumbs?|crumbs?|position|location|footer|foot|"
                          r"bottom|copyright|share|sidebar|side|banner|toolbar|search|login|related|links?|"
-                         r"friend|pager|print|topbar|top-bar|header|head|skip|qrcode|ewm)(?:$|[-_ ]|\d)", re.I)
+                         r"friend|pager|print|topbar|top-bar|header|head|skip|qrcode|ewm)(?:$|[-_ ]|\d)", re.IGNORECASE)
 _NOISE_TEXT = re.compile(r"^(?:当前位置|您当前的位置|您现在的位置|首页\s*[>＞»]|【?打印|【?关闭|分享到|扫一扫|"
                          r"主办单位|承办单位|网站标识码|[京沪津渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]ICP备|"
                          r"ICP备|公网安备|版权所有|技术支持|联系我们|网站地图|无障碍|字号[：:]|【字体|浏览次数|"
@@ -83,7 +83,7 @@ HEADER_LABELS = ("索引号", "发布机构", "发文机关", "发文单位", "�
 
 
 def _declared_charset(data: bytes) -> str | None:
-    m = re.search(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", data[:4096], re.I)
+    m = re.search(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", data[:4096], re.IGNORECASE)
     return m.group(1).decode("ascii") if m else None
 
 

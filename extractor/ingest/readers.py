@@ -23,8 +23,17 @@ TEXT_SUFFIXES = {".txt", ".text"}
 DOCUMENT_SUFFIXES = TEXT_SUFFIXES | {".html", ".htm", ".shtml", ".xhtml", ".docx", ".pdf"}
 SUPPORTED = DOCUMENT_SUFFIXES | RECORD_SUFFIXES
 
-__all__ = ["IngestFailure", "RawRecord", "RecordFields", "iter_inputs", "read_notices", "read_document",
-           "notice_from_raw", "notice_from_text", "is_record_file"]
+__all__ = [
+    "IngestFailure",
+    "RawRecord",
+    "RecordFields",
+    "is_record_file",
+    "iter_inputs",
+    "notice_from_raw",
+    "notice_from_text",
+    "read_document",
+    "read_notices",
+]
 
 
 def is_record_file(path: Path) -> bool:
@@ -119,7 +128,10 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
-def read_notices(path: Path, fields: RecordFields = RecordFields(),
+DEFAULT_FIELDS = RecordFields()
+
+
+def read_notices(path: Path, fields: RecordFields = DEFAULT_FIELDS,
                  max_bytes: int = MAX_BYTES) -> Iterator[Notice | IngestFailure]:
     suffix = path.suffix.lower()
     if suffix in RECORD_SUFFIXES:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from extractor.report.load import NoticeFacts, sort_groups
-from extractor.report.verbs import head_verb
+from extractor.report.verbs import OTHER, head_verb
 
 Z95 = 1.959963984540054
 BOOTSTRAP = 1000
@@ -141,7 +141,7 @@ def group_stats(key: str, notices: Sequence[NoticeFacts], min_notices: int = MIN
     horizons = sorted(h for n in ok for h in n.horizons())
     median, q1, q3 = _quartiles(horizons)
     units = Counter(u for c in commitments for u in c.units)
-    verbs = Counter(head_verb(c.measure) for c in commitments)
+    verbs = Counter(v for v in (head_verb(c.measure) for c in commitments) if v != OTHER)   # OTHER: verbs.csv
     return GroupStats(
         key=key, notices=len(ok), failed=len(notices) - len(ok), commitments=len(commitments),
         per_notice=len(commitments) / len(ok) if ok else None, per_notice_low=mean_low, per_notice_high=mean_high,

@@ -25,8 +25,9 @@ tr.caution td:first-child{border-left:3px solid #e8a317}
 .badge{display:inline-block;font-size:11px;padding:0 5px;border-radius:8px;background:#fdebc8;color:#7a4b00;
 margin-left:4px;white-space:nowrap}
 .scroll{overflow-x:auto;max-width:100%}
-#groups-table td:first-child{min-width:9em}
-#groups-table td.list{font-size:12px;min-width:11em;max-width:16em}
+#groups-table{font-size:12.5px}#groups-table th,#groups-table td{padding:4px 6px}
+#groups-table td:first-child{min-width:8em}
+#groups-table td.list{font-size:11.5px;min-width:9em;max-width:13em}
 tfoot td{font-weight:600;background:var(--band)}
 .cards{display:flex;flex-wrap:wrap;gap:10px;margin:12px 0}
 .card{border:1px solid var(--line);border-radius:6px;padding:8px 12px;min-width:130px}

@@ -155,7 +155,8 @@ def method(ctx: Context) -> str:
         ("Caution", (f"groups with fewer than {ctx.min_notices} notices are marked few notices (hollow dots and * "
                     f"in the figures); their numbers describe a handful of documents, not a district's practice.")),
         ("Measure verbs", ("the earliest verb of a fixed policy-verb lexicon found in the measure "
-                          "(prepositions such as 会同, 按照 are skipped); (其他) when none is found.")),
+                          "(prepositions such as 会同, 按照 are skipped). Measures without one count as "
+                          "(其他) in verbs.csv and are left out of the table.")),
         ("Groups", {"district": "the finest region the notice names, qualified by province and city; "
                                 "city- and province-level notices form their own groups.",
                     "issuer": "the issuing body (发布机构, else the signature).",
@@ -178,8 +179,9 @@ def index_page(groups: Sequence[GroupStats], overall: GroupStats, figures: Seque
         notes.append(f"{few} of {len(groups)} groups have fewer than {ctx.min_notices} notices (marked few notices): "
                      f"read their intervals, not their point values.")
     if ctx.fmt != "jsonl":
-        notes.append(f"The input is {ctx.fmt}: it holds no notice text and no row for a notice without commitments, "
-                     f"so such notices are not counted and there are no review pages. Use the JSONL output for both.")
+        notes.append(f"The input is {ctx.fmt}: it holds no notice text, no topic and no row for a notice without "
+                     f"commitments, so such notices are not counted and there are no review pages. Use the JSONL "
+                     f"output for all of these.")
     if overall.failed:
         notes.append(f"{overall.failed} notices failed extraction and are left out of the numbers.")
     notes_html = "".join(f'<p class="note">{esc(n)}</p>' for n in notes)

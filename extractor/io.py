@@ -1,5 +1,6 @@
 """Writers for extraction results: JSONL (one object per notice) and CSV / Parquet (one row per
-commitment, notice fields repeated; a failed notice gets one row carrying its error). Writes are atomic:
+commitment, notice fields repeated; a failed notice gets one row carrying its error, a notice without
+commitments one row with empty commitment fields). Writes are atomic:
 the file appears complete under its name or not at all."""
 
 from __future__ import annotations
@@ -61,7 +62,9 @@ def flat_rows(extraction: Extraction) -> Iterator[dict[str, Any]]:
         "region": region.get("district") or region.get("city") or region.get("province") if region else meta.get("region"),
         "level": meta.get("level"), "kind": meta.get("kind"),
     }
-    if extraction.error:
+    if extraction.error or not extraction.commitments:
+        # One row with empty commitment fields, so that every notice (failed or without commitments) is
+        # counted in flat outputs.
         yield {**{c: None for c in FLAT_COLUMNS}, **base}
         return
     for i, c in enumerate(extraction.commitments):

@@ -179,9 +179,8 @@ def index_page(groups: Sequence[GroupStats], overall: GroupStats, figures: Seque
         notes.append(f"{few} of {len(groups)} groups have fewer than {ctx.min_notices} notices (marked few notices): "
                      f"read their intervals, not their point values.")
     if ctx.fmt != "jsonl":
-        notes.append(f"The input is {ctx.fmt}: it holds no notice text, no topic and no row for a notice without "
-                     f"commitments, so such notices are not counted and there are no review pages. Use the JSONL "
-                     f"output for all of these.")
+        notes.append(f"The input is {ctx.fmt}: it holds no notice text and no topic, so there are no review "
+                     f"pages and no topic groups. Use the JSONL output for these.")
     if overall.failed:
         notes.append(f"{overall.failed} notices failed extraction and are left out of the numbers.")
     notes_html = "".join(f'<p class="note">{esc(n)}</p>' for n in notes)

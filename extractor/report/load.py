@@ -133,8 +133,7 @@ def facts_from_extraction(e: Extraction, keep: bool = True) -> NoticeFacts:
 
 
 def _flat_notices(rows: Iterable[dict[str, Any]]) -> Iterator[NoticeFacts]:
-    """Flat rows (one per commitment) back to notices. A notice that had no commitments has no row in the
-    flat formats, so it cannot be counted: JSONL input is the complete one."""
+    """Flat rows (one per commitment; one empty row for a notice without commitments) back to notices."""
     by_id: dict[str, NoticeFacts] = {}
     for row in rows:
         nid = str(row["notice_id"])

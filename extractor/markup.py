@@ -142,13 +142,18 @@ def parse(markup: str) -> ParsedMarkup:
     return ParsedMarkup("".join(text_parts), items)
 
 
-def render(text: str, spans: list[Span]) -> str:
-    """Inverse of parse for spans without attributes (used in error listings and tests)."""
+def render(text: str, spans: list[Span], attrs: dict[tuple[int, int, str], str] | None = None,
+           short: bool = False) -> str:
+    """Inverse of parse: tags around the spans, with each span's attribute string from ``attrs`` (keyed by
+    (start, end, label)) and short tag names (M/Q/D) when asked."""
+    short_names = {v: k for k, v in LONG.items()}
     # At one position: closings before openings, inner spans closed first and opened last.
     events: list[tuple[int, int, int, str]] = []
     for s in spans:
-        events.append((s.start, 1, -s.end, f"<{s.label}>"))
-        events.append((s.end, 0, -s.start, f"</{s.label}>"))
+        name = short_names[s.label] if short else s.label
+        extra = (attrs or {}).get((s.start, s.end, s.label), "")
+        events.append((s.start, 1, -s.end, f"<{name}{extra}>"))
+        events.append((s.end, 0, -s.start, f"</{name}>"))
     out, cursor = [], 0
     for pos, _, _, tag in sorted(events):
         out.append(text[cursor:pos])

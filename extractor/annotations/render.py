@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from extractor.assemble import link_deadlines, link_quantities
+from extractor.markup import render
 from extractor.schema import Span
 
 COMPARATOR_CODES = {"=": None, ">=": "ge", "<=": "le", ">": "gt", "<": "lt", "~": "approx", "range": "range"}
@@ -86,24 +87,9 @@ def tag_attributes(notice: dict[str, Any]) -> dict[tuple[int, int, str], str]:
     return attrs
 
 
-SHORT = {"MEASURE": "M", "QUANTITY": "Q", "DEADLINE": "D"}
-
-
 def render_body(notice: dict[str, Any]) -> str:
-    text = notice["text"]
-    attrs = tag_attributes(notice)
-    events: list[tuple[int, int, int, str]] = []
-    for s in notice["spans"]:
-        short = SHORT[s["label"]]
-        events.append((s["start"], 1, -s["end"], f"<{short}{attrs[(s['start'], s['end'], s['label'])]}>"))
-        events.append((s["end"], 0, -s["start"], f"</{short}>"))
-    out, cursor = [], 0
-    for pos, _, _, tag in sorted(events):
-        out.append(text[cursor:pos])
-        out.append(tag)
-        cursor = pos
-    out.append(text[cursor:])
-    return "".join(out)
+    spans = [Span(start=s["start"], end=s["end"], label=s["label"]) for s in notice["spans"]]
+    return render(notice["text"], spans, tag_attributes(notice), short=True)
 
 
 def render_source(notice: dict[str, Any], extra_front: dict[str, Any] | None = None) -> str:

@@ -31,12 +31,14 @@ from extractor.segment import LIST_ITEM, RUN_IN_ITEM, Segment, clauses, lines, s
 QUOTED = re.compile(r"《[^》]*》|“[^”]*”|\"[^\"]*\"")
 HEADER_FIELD = re.compile(r"(?:索引号|发布机构|发文日期|发布日期|发布时间|成文日期|主题分类|文号|发文机关|主题词|公开方式|"
                           r"联系人|联系电话|联系方式|抄送)\s*[：:|\s]")
-FRAMING_TAIL = re.compile(r"(?:要求|部署|精神|规定|原则|思路)$")  # 按照…的要求 even with a verb inside
+FRAMING_TAIL = re.compile(r"(?:要求|部署|精神|规定|原则|思路|方式|方法|途径|形式|手段)$")
+CONDITION = re.compile(r"^(?:待|等|如|若|一旦|如果).{0,30}(?:时|后|前|的话)$")  # 按照…的要求 even with a verb inside
 YEAR_COPULA = re.compile(r"^(?:今年|明年|本年|(?:19|20)\d{2}年)(?:是|为|既是)")
 CIRCUMSTANCE = re.compile(r"(?:过程中|期间|的同时)$")
+IDEOLOGY = re.compile(r"(?:精神|方针|理念|思想|重要指示|重要讲话|重要论述|决策部署)$")
 CURRENT_PERIOD = re.compile(r"^(?:今年|全年|本年|今年全年|上半年|下半年)$")
-FRAMING_YI = re.compile(r"^以.{1,40}?为(?:指导|引领|牵引|抓手|重点|目标|核心|主线|契机|统领|导向|根本|突破口|载体|依托|支撑|中心)$")
-PAST_VERB_LE = re.compile(r"[\u4e00-\u9fff]了(?!解|结|如指掌)")
+FRAMING_YI = re.compile(r"^(?:坚持)?以.{1,40}?为(?:指导|引领|牵引|抓手|重点|目标|核心|主线|契机|统领|导向|根本|突破口|载体|依托|支撑|中心|动力)$")
+PAST_VERB_LE = re.compile(r"(?<![为除])[\u4e00-\u9fff]了(?!解|结|如指掌)|(?<!为|除)(?<=[\u4e00-\u9fff])了(?=[，,。；;])")
 
 
 @dataclass
@@ -64,12 +66,23 @@ def _is_heading_line(line: str) -> bool:
     return len(body) <= 30 and not re.search(r"[，,。；;]", body.rstrip("。：:"))
 
 
-def _region_of_line(line: str, current: tuple[str, bool]) -> tuple[str, bool]:
+def _plan_year_heading(opener: str, year: int | None) -> bool:
+    """关于2025年工作 / 2025年主要任务 / 今年工作安排 in a notice or report of that year or before."""
+    m = re.search(r"(今年|明年|(?:19|20)\d{2}年)[^，,。；;]{0,8}(?:工作|任务|安排|目标|打算|计划)", opener)
+    if not m or "回顾" in opener:
+        return False
+    if m.group(1) in ("今年", "明年"):
+        return True
+    return year is not None and int(m.group(1)[:4]) >= year
+
+
+def _region_of_line(line: str, current: tuple[str, bool], year: int | None = None) -> tuple[str, bool]:
     """(region, explicit): explicit when a region heading or opener set it, not the notice's default."""
     c = cues()
     head = LIST_ITEM.sub("", line, count=1)[:30]
     opener = re.split(r"[，,。；;：:]", head, maxsplit=1)[0]
-    if _has(opener, c["forward_headings"]) and not _has(opener, c["backward_headings"]):
+    if (_has(opener, c["forward_headings"]) and not _has(opener, c["backward_headings"])) or _plan_year_heading(
+            opener, year):
         return "forward", True
     if _has(opener, c["backward_headings"]):
         return "backward", True
@@ -94,13 +107,17 @@ def _heading_end(text: str, line: Segment) -> int | None:
     """End offset of a heading at the start of this line, or None."""
     marker = LIST_ITEM.match(line.text)
     if not marker:
-        return line.end if _is_heading_line(line.text) and not re.search(r"[。；;]$", line.text) else None
+        if _is_heading_line(line.text) and not re.search(r"[。；;]$", line.text):
+            return line.end
+        title = RUN_IN_TITLE.match(line.text)
+        return line.start + title.end() if title else None
     first = re.search(r"[。；;：:！!]", line.text[marker.end():])
     if first is None:
         return line.end if _is_heading_line(line.text) else None
     head = line.text[marker.end(): marker.end() + first.start()]
     rest = line.text[marker.end() + first.end():].strip()
-    if rest and len(head) <= 30 and not re.search(r"[，,]", head):
+    if rest and len(head) <= 40 and line.text[marker.end() + first.start()] == "。" or (
+            rest and len(head) <= 30 and not re.search(r"[，,]", head)):
         return line.start + marker.end() + first.end()
     if not rest and len(head) <= 20 and not re.search(r"[，,、]", head):
         return line.end  # a title-only item line: （六）推进改造数字化管理。
@@ -115,19 +132,24 @@ def _past(text: str) -> bool:
     return _has(text, cues()["past"]) or bool(PAST_VERB_LE.search(text))
 
 
+# A paragraph opening with a short title sentence followed by its body (推动产业链供应链优化升级。…).
+RUN_IN_TITLE = re.compile(r"^[^，,。；;：:！!？?“”\d]{4,18}。(?=.{20,})")
+INLINE_OPENER = re.compile(r"^(?:[^，,。；;]{0,10}?)(?:下一步|下步|下阶段|下一阶段|接下来|今后)")
+FUTURE_HUI = re.compile(r"(?<![社协委员机大学工年都宴省议])会(?![同议商签员场谈展计务所长办])")
 REPORTED = re.compile(r"(?:承诺|表示|声称|答应|保证)[^，,。；;]{0,6}?(?:将|会|在|于|能)")
 OWN_SUBJECT = re.compile(r"(?:我局|我们|本局|我委|我厅|我办|我单位|我中心|我区|我市|我县|我镇|我街道)")
 SUBJECT_MODAL = re.compile(r"^(?![将拟要对在向为从按把与])[^，,。；;：:\s将]{1,12}?(?=(?:也|还|仍|均|都|亦)?(?:将|拟|计划|准备)(?!来|近|求))")
 
 
 def _future_cue(sentence: str) -> bool:
-    """A strong future cue; 现将…答复如下 is 将 as 把, not a future cue."""
-    return _has(sentence.replace("现将", ""), cues()["future"])
+    """A strong future cue (将、拟、下一步… and 会 as a modal); 现将…答复如下 is 将 as 把, 将近 is about."""
+    cleaned = re.sub(r"现将|将近|将要", "", sentence)
+    return _has(cleaned, cues()["future"]) or bool(FUTURE_HUI.search(cleaned))
 
 
 def _forward(sentence: str, region: str, has_deadline: bool) -> bool:
-    if _past(sentence):
-        return False
+    if _past(sentence) and not _future_cue(sentence):
+        return False  # with a future cue, past clauses are dropped one by one instead
     if REPORTED.search(sentence) and not OWN_SUBJECT.search(sentence):
         return False  # another party's promise (开发商承诺将…) is not this body's commitment
     return region == "forward" or has_deadline or _future_cue(sentence)
@@ -192,6 +214,25 @@ def _modal_jiang(after: str, deadlines: list[tuple[int, int]], pos: int) -> bool
     return not any(after.find(v, 1, 30) > 0 for v in BA_VERBS)  # an object sits between 将 and the verb
 
 
+COVERB = re.compile(r"^(?:对|在|向|为|与|从|按|把|将|由|给|通过|就|以|于|针对|依法|依规|结合|围绕|面向|根据|按照|联合|会同|配合|"
+                    r"每|各|逐|分|全面|同步|统一|定期|及时|尽力|努力|严格|认真|切实|主动|抓紧|尽快|积极)")
+
+
+def _verb_led(core: str) -> bool:
+    """The clause opens with its action: adverbials then a verb, or a coverb phrase (对…开展检查) or a
+    distributive (每个项目设立…) followed by a verb. 维护维修难度非常大 merely contains a verb."""
+    verbs = cues()["action_verbs"]
+    rest = core
+    while True:
+        if _starts(rest, verbs):
+            return True  # checked before each adverbial is stripped: 加快 is both
+        adverbial = _starts(rest, ADVERBIALS)
+        if not adverbial:
+            break
+        rest = rest[len(adverbial):]
+    return bool(COVERB.match(rest)) and _has(rest[1:], verbs)
+
+
 def _classify(core: str, has_target: bool, first: bool) -> str | None:
     """None if the clause is a measure, else the reason it is not."""
     c = cues()
@@ -207,8 +248,12 @@ def _classify(core: str, has_target: bool, first: bool) -> str | None:
         return "framing clause (以…为…)"
     if _has(core, c["declines"]):
         return "declines or postpones"
-    if core.startswith("关于") or CIRCUMSTANCE.search(core):
-        return "framing clause (关于…, …过程中)"
+    if core.startswith("关于") or CIRCUMSTANCE.search(core) or IDEOLOGY.search(core) or core.startswith("上述"):
+        return "framing clause (关于…, …过程中, …精神)"
+    if _starts(core, c["causal"]) or CONDITION.match(core):
+        return "a cause or condition (由于…, 待…后), not an action"
+    if core.endswith("是") or (re.search(r"^[^，,]{1,10}是(?!否)|^[^，,]{1,6}为(?!了)", core) and not _verb_led(core)):
+        return "a description or list introduction (…是)"
     if _has(core, c["evaluative"]):
         return "evaluates the proposal or addresses the proposer"
     frame = _starts(core, c["framing"])
@@ -224,9 +269,11 @@ def _classify(core: str, has_target: bool, first: bool) -> str | None:
         purpose = _starts(core, c["result"])
     if purpose and not has_target:
         return f"purpose or result clause ({purpose}…)"
-    if has_target or _has(core, c["action_verbs"]):
+    if has_target and re.match(r"(?:距离|距|位于|约有|现有|共有|总计|目前|现状|天气)", core):
+        return "a description with a number (距离…4公里), not a target"
+    if _verb_led(core) or has_target:
         return None
-    return "no action verb"
+    return "does not open with an action (verb, coverb phrase or 每/各 + verb)"
 
 
 def tag(text: str, anchor: date | None) -> TagResult:
@@ -241,7 +288,7 @@ def tag(text: str, anchor: date | None) -> TagResult:
     state = ("backward", False)
     measures: list[Span] = []
     for line in lines(text):
-        state = _region_of_line(line.text, state)
+        state = _region_of_line(line.text, state, anchor.year if anchor else None)
         region = state[0]
         if region == "backward" and not state[1] and _action_item(line.text):
             region = "forward"
@@ -252,6 +299,9 @@ def tag(text: str, anchor: date | None) -> TagResult:
             continue
         body_start = heading_end if heading_end is not None else line.start
         for sent in sentences(text, body_start, line.end):
+            if INLINE_OPENER.match(sent.text):
+                state = region = "forward", True
+                region = "forward"
             has_deadline = any(sent.start <= d[0] < sent.end and not CURRENT_PERIOD.match(text[d[0]:d[1]])
                                for d in all_d)
             if region == "backward" and any(sent.start <= d[0] < sent.end for d in past_d):
@@ -266,7 +316,9 @@ def tag(text: str, anchor: date | None) -> TagResult:
                 core = text[start:clause.end]
                 if not _outside_deadlines(text, start, clause.end, inside_d):
                     continue
-                has_target = any(start <= q[0] and q[1] <= clause.end for q in all_q) or bool(inside_d)
+                has_quantity = any(start <= q[0] and q[1] <= clause.end for q in all_q)
+                # a deadline alone makes a target only with an action in the clause (近期确实有抬头之势 is none)
+                has_target = has_quantity or (bool(inside_d) and _has(core, cues()["action_verbs"]))
                 if _past(core) or any(clause.start <= d[0] < clause.end for d in past_d):
                     continue
                 first = not any(m.start >= sent.start for m in measures)

@@ -19,7 +19,7 @@ import cn2an
 from extractor.rules.quantity import _inside_quotes
 from extractor.rules.tables import table
 
-OBJECT_AFTER = re.compile(r"(?:的|工作|项目|预算|任务|目标|是|度的|年度)")
+OBJECT_AFTER = re.compile(r"(?:的|工作|政府工作|各项|项目|预算|任务|目标|是|度的|年度)")
 PLAN_START = {"十一五": 2006, "十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026, "十六五": 2031}
 
 

@@ -248,7 +248,7 @@ def _classify(core: str, has_target: bool, first: bool) -> str | None:
         return "framing clause (以…为…)"
     if _has(core, c["declines"]):
         return "declines or postpones"
-    if core.startswith("关于") or CIRCUMSTANCE.search(core) or IDEOLOGY.search(core) or core.startswith("上述"):
+    if core.startswith(("关于", "上述")) or CIRCUMSTANCE.search(core) or IDEOLOGY.search(core):
         return "framing clause (关于…, …过程中, …精神)"
     if _starts(core, c["causal"]) or CONDITION.match(core):
         return "a cause or condition (由于…, 待…后), not an action"

@@ -15,7 +15,7 @@ EXAMPLES = ROOT / "examples"
 
 
 def run_cli(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "extractor.cli", *map(str, args)], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "extractor.cli", *map(str, args)], cwd=cwd, check=False,
                           capture_output=True, text=True, timeout=300)
 
 

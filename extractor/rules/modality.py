@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from extractor.rules.tables import table
 
-
 ADVERBIALS: list[str] = sorted(table("modality")["adverbials"], key=len, reverse=True)
 
 

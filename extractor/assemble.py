@@ -10,6 +10,8 @@ The same linking serves predictions and the gold markup converter, so gold and s
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Sequence
 
 from extractor.schema import Span
@@ -55,6 +57,11 @@ def _list_end(text: str, pos: int) -> int:
     return len(text)
 
 
+def _sentence_end(text: str, pos: int) -> int:
+    ends = [i for i in (text.find(ch, pos) for ch in "。！？!?\n") if i >= 0]
+    return min(ends, default=len(text))
+
+
 def link_deadlines(measures: Sequence[Span], deadlines: Sequence[Span], text: str) -> dict[int, int]:
     """Map measure index -> deadline index."""
     links: dict[int, int] = {}
@@ -71,8 +78,11 @@ def link_deadlines(measures: Sequence[Span], deadlines: Sequence[Span], text: st
             if contains or after:
                 links[mi] = di
         stripped = text[d.end:seg_end].rstrip(" \t\u3000")
+        colon = re.search(r"[：:]", text[d.end:seg_end])
         if stripped.endswith(("：", ":")) and seg_end < len(text) and text[seg_end] == "\n":
             list_scopes.append((seg_end, _list_end(text, d.end), di))
+        elif colon:  # an in-line list (今年主要预期目标是：A；B；C。) runs to the end of its sentence
+            list_scopes.append((d.end + colon.end(), _sentence_end(text, d.end), di))
     for start, end, di in list_scopes:
         for mi, m in enumerate(measures):
             if mi not in links and start <= m.start < end:

@@ -116,10 +116,11 @@ def _heading_end(text: str, line: Segment) -> int | None:
         return line.end if _is_heading_line(line.text) else None
     head = line.text[marker.end(): marker.end() + first.start()]
     rest = line.text[marker.end() + first.end():].strip()
-    if rest and len(head) <= 40 and line.text[marker.end() + first.start()] == "。" or (
-            rest and len(head) <= 30 and not re.search(r"[，,]", head)):
+    titled = not _future_cue(head) and not OWN_SUBJECT.search(head)  # 3、我镇下一步将… is content
+    if titled and rest and (len(head) <= 40 and line.text[marker.end() + first.start()] == "。" or (
+            len(head) <= 30 and not re.search(r"[，,]", head))):
         return line.start + marker.end() + first.end()
-    if not rest and len(head) <= 20 and not re.search(r"[，,、]", head):
+    if titled and not rest and len(head) <= 20 and not re.search(r"[，,、]", head):
         return line.end  # a title-only item line: （六）推进改造数字化管理。
     return None
 
@@ -137,7 +138,7 @@ RUN_IN_TITLE = re.compile(r"^[^，,。；;：:！!？?“”\d]{4,18}。(?=.{20,
 INLINE_OPENER = re.compile(r"^(?:[^，,。；;]{0,10}?)(?:下一步|下步|下阶段|下一阶段|接下来|今后)")
 FUTURE_HUI = re.compile(r"(?<![社协委员机大学工年都宴省议])会(?![同议商签员场谈展计务所长办])")
 REPORTED = re.compile(r"(?:承诺|表示|声称|答应|保证)[^，,。；;]{0,6}?(?:将|会|在|于|能)")
-OWN_SUBJECT = re.compile(r"(?:我局|我们|本局|我委|我厅|我办|我单位|我中心|我区|我市|我县|我镇|我街道)")
+OWN_SUBJECT = re.compile(r"(?:我局|我们|本局|我委|我厅|我办|我单位|我中心|我区|我市|我县|我镇|我街道|我部门|我司)")
 SUBJECT_MODAL = re.compile(r"^(?![将拟要对在向为从按把与])[^，,。；;：:\s将]{1,12}?(?=(?:也|还|仍|均|都|亦)?(?:将|拟|计划|准备)(?!来|近|求))")
 
 
@@ -148,8 +149,8 @@ def _future_cue(sentence: str) -> bool:
 
 
 def _forward(sentence: str, region: str, has_deadline: bool) -> bool:
-    if _past(sentence) and not _future_cue(sentence):
-        return False  # with a future cue, past clauses are dropped one by one instead
+    if region != "forward" and _past(sentence) and not _future_cue(sentence):
+        return False  # elsewhere past clauses are dropped one by one
     if REPORTED.search(sentence) and not OWN_SUBJECT.search(sentence):
         return False  # another party's promise (开发商承诺将…) is not this body's commitment
     return region == "forward" or has_deadline or _future_cue(sentence)
@@ -178,7 +179,8 @@ def _strip_prefix(text: str, start: int, end: int, deadlines: list[tuple[int, in
         framing = _starts(rest, c["framing"])
         subject = SUBJECT_MODAL.match(rest)
         after_subject = rest[subject.end():] if subject else ""
-        if (subject and not framing and pos == start and not _has(subject.group(0), c["action_verbs"] + ADVERBIALS)
+        opening = pos == start or bool(LIST_ITEM.fullmatch(text[start:pos].strip()))
+        if (subject and not framing and opening and not _has(subject.group(0), c["action_verbs"] + ADVERBIALS)
                 and not re.search(r"\d", subject.group(0))
                 and (not after_subject.startswith("将") or _modal_jiang(after_subject[1:], deadlines, pos + subject.end() + 1))):
             pos += subject.end()  # 价格主管部门将… : the subject before the modal stays outside
@@ -209,7 +211,8 @@ BA_VERBS = ("纳入", "列入", "作为", "挂钩", "转为", "转化为", "提�
 
 def _modal_jiang(after: str, deadlines: list[tuple[int, int]], pos: int) -> bool:
     """将 is a modal unless it means 把: 将 + object + 纳入/列入/作为… (将考核结果与资金挂钩)."""
-    if any(d[0] == pos for d in deadlines) or after[:1] in "对向在于与从按为通过把每" or _starts(after, cues()["modals"]):
+    if (any(d[0] == pos for d in deadlines) or after[:1] in "对向在于与从按为通过把每"
+            or _starts(after, cues()["modals"] + ADVERBIALS)):
         return True
     return not any(after.find(v, 1, 30) > 0 for v in BA_VERBS)  # an object sits between 将 and the verb
 
@@ -298,6 +301,7 @@ def tag(text: str, anchor: date | None) -> TagResult:
         if heading_end == line.end:
             continue
         body_start = heading_end if heading_end is not None else line.start
+        carried_forward = False
         for sent in sentences(text, body_start, line.end):
             if INLINE_OPENER.match(sent.text):
                 state = region = "forward", True
@@ -306,8 +310,11 @@ def tag(text: str, anchor: date | None) -> TagResult:
                                for d in all_d)
             if region == "backward" and any(sent.start <= d[0] < sent.end for d in past_d):
                 continue  # a sentence about an earlier year is background
-            if not _forward(sent.text, region, has_deadline):
+            continued = carried_forward  # a sentence after ；of a forward one continues it
+            carried_forward = False
+            if not continued and not _forward(sent.text, region, has_deadline):
                 continue
+            carried_forward = sent.end < len(text) and text[sent.end] in "；;"
             for clause in clauses(text, sent.start, sent.end):
                 inside_d = [d for d in all_d if clause.start <= d[0] and d[1] <= clause.end]
                 start = _strip_prefix(text, clause.start, clause.end, inside_d)

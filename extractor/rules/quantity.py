@@ -20,7 +20,7 @@ CHINESE = r"[零〇一二两三四五六七八九十][零〇一二两三四五�
 NUMBER = rf"(?:{ARABIC}|{CHINESE})"
 MAGNITUDE = r"(?:万亿|千(?![米瓦克])|[十百万亿])"  # 8千米 is 8 km, not 8000 m
 _OPEN_QUOTES, _CLOSE_QUOTES = "“‘《「『\"〈", "”’》」』\"〉"
-UNIT_ALIASES = {"个百分点": "百分点", "周岁": "岁"}
+UNIT_ALIASES = {"个百分点": "百分点", "周岁": "岁", "％": "%"}
 
 
 @dataclass(frozen=True)

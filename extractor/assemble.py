@@ -11,7 +11,6 @@ The same linking serves predictions and the gold markup converter, so gold and s
 from __future__ import annotations
 
 import re
-
 from collections.abc import Sequence
 
 from extractor.schema import Span

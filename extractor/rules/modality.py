@@ -7,20 +7,19 @@ from extractor.rules.tables import table
 ADVERBIALS: list[str] = sorted(table("modality")["adverbials"], key=len, reverse=True)
 
 
-def _strip_adverbials(text: str) -> str:
-    changed = True
-    while changed:
-        changed = False
-        for adv in ADVERBIALS:
-            if text.startswith(adv):
-                text, changed = text[len(adv):], True
+def strip_adverbials(text: str, once: bool = False) -> str:
+    """Drop leading adverbials of manner (进一步、加快、持续…): all of them, or only the first."""
+    while adv := next((a for a in ADVERBIALS if text.startswith(a)), None):
+        text = text[len(adv):]
+        if once:
+            break
     return text
 
 
 def modality(measure_text: str, before: str) -> str:
     """``before`` is the text of the measure's sentence up to the measure (modals live there)."""
     cues = table("modality")
-    core = _strip_adverbials(measure_text)
+    core = strip_adverbials(measure_text)
     if any(core.startswith(cue) for cue in cues["exploratory"]):
         return "exploratory"
     if any(cue in before or core.startswith(cue) for cue in cues["aspirational"]):

@@ -1,0 +1,103 @@
+"""Where commitments can be: background vs forward-looking regions, headings, and the sentence-level
+future and past cues (the first two steps of the rule tagger)."""
+
+from __future__ import annotations
+
+import re
+
+from extractor.rules.cues import cues, has, starts
+from extractor.rules.modality import strip_adverbials
+from extractor.segment import LIST_ITEM, Segment
+
+HEADER_FIELD = re.compile(r"(?:索引号|发布机构|发文日期|发布日期|发布时间|成文日期|主题分类|文号|发文机关|主题词|公开方式|"
+                          r"联系人|联系电话|联系方式|抄送)\s*[：:|\s]")
+# A paragraph opening with a short title sentence followed by its body (推动产业链供应链优化升级。…).
+RUN_IN_TITLE = re.compile(r"^[^，,。；;：:！!？?“”\d]{4,18}。(?=.{20,})")
+# 下一步 / 今后 opening a sentence switches the region in text without line breaks (web replies).
+INLINE_OPENER = re.compile(r"^(?:[^，,。；;]{0,10}?)(?:下一步|下步|下阶段|下一阶段|接下来|今后)")
+FUTURE_HUI = re.compile(r"(?<![社协委员机大学工年都宴省议])会(?![同议商签员场谈展计务所长办])")  # the modal 会
+REPORTED = re.compile(r"(?:承诺|表示|声称|答应|保证)[^，,。；;]{0,6}?(?:将|会|在|于|能)")
+OWN_SUBJECT = re.compile(r"(?:我局|我们|本局|我委|我厅|我办|我单位|我中心|我区|我市|我县|我镇|我街道|我部门|我司)")
+CURRENT_PERIOD = re.compile(r"^(?:今年|全年|本年|今年全年|上半年|下半年)$")  # also describe this year's past
+BASELINE = re.compile(r"(?:较|比|同)(?:上年|去年|上一年|(?:19|20)\d{2}年)(?:同期)?")
+PAST_VERB_LE = re.compile(r"(?<![为除])[\u4e00-\u9fff]了(?!解|结|如指掌)|(?<!为|除)(?<=[\u4e00-\u9fff])了(?=[，,。；;])")
+
+
+def is_heading_line(line: str) -> bool:
+    body = LIST_ITEM.sub("", line, count=1)
+    return len(body) <= 30 and not re.search(r"[，,。；;]", body.rstrip("。：:"))
+
+
+def plan_year_heading(opener: str, year: int | None) -> bool:
+    """关于2025年工作 / 2025年主要任务 / 今年工作安排 in a notice or report of that year or before."""
+    m = re.search(r"(今年|明年|(?:19|20)\d{2}年)[^，,。；;]{0,8}(?:工作|任务|安排|目标|打算|计划)", opener)
+    if not m or "回顾" in opener:
+        return False
+    if m.group(1) in ("今年", "明年"):
+        return True
+    return year is not None and int(m.group(1)[:4]) >= year
+
+
+def region_of_line(line: str, current: tuple[str, bool], year: int | None = None) -> tuple[str, bool]:
+    """(region, explicit): explicit when a region heading or opener set it, not the notice's default."""
+    c = cues()
+    head = LIST_ITEM.sub("", line, count=1)[:30]
+    opener = re.split(r"[，,。；;：:]", head, maxsplit=1)[0]
+    if (has(opener, c["forward_headings"]) and not has(opener, c["backward_headings"])) or plan_year_heading(
+            opener, year):
+        return "forward", True
+    if has(opener, c["backward_headings"]):
+        return "backward", True
+    return current
+
+
+def action_item(line: str) -> bool:
+    """A list item titled by an action (（一）深化隐患排查整治。) outside any background section."""
+    m = LIST_ITEM.match(line)
+    if not m:
+        return False
+    title = re.split(r"[，,。；;：:]", line[m.end():].lstrip(), maxsplit=1)[0]
+    return bool(starts(strip_adverbials(title, once=True), cues()["action_verbs"])) and not past(line)
+
+
+def heading_end(text: str, line: Segment) -> int | None:
+    """End offset of a heading at the start of this line, or None."""
+    marker = LIST_ITEM.match(line.text)
+    if not marker:
+        if is_heading_line(line.text) and not re.search(r"[。；;]$", line.text):
+            return line.end
+        title = RUN_IN_TITLE.match(line.text)
+        return line.start + title.end() if title else None
+    first = re.search(r"[。；;：:！!]", line.text[marker.end():])
+    if first is None:
+        return line.end if is_heading_line(line.text) else None
+    head = line.text[marker.end(): marker.end() + first.start()]
+    rest = line.text[marker.end() + first.end():].strip()
+    titled = not future_cue(head) and not OWN_SUBJECT.search(head)  # 3、我镇下一步将… is content
+    if titled and rest and (len(head) <= 40 and line.text[marker.end() + first.start()] == "。" or (
+            len(head) <= 30 and not re.search(r"[，,]", head))):
+        return line.start + marker.end() + first.end()
+    if titled and not rest and len(head) <= 20 and not re.search(r"[，,、]", head):
+        return line.end  # a title-only item line: （六）推进改造数字化管理。
+    return None
+
+
+def past(text: str) -> bool:
+    text = BASELINE.sub("", text)  # 较上年增长25% compares with the past, it does not report it
+    return has(text, cues()["past"]) or bool(PAST_VERB_LE.search(text))
+
+
+
+
+def future_cue(sentence: str) -> bool:
+    """A strong future cue (将、拟、下一步… and 会 as a modal); 现将…答复如下 is 将 as 把, 将近 is about."""
+    cleaned = re.sub(r"现将|将近|将要", "", sentence)
+    return has(cleaned, cues()["future"]) or bool(FUTURE_HUI.search(cleaned))
+
+
+def forward(sentence: str, region: str, has_deadline: bool) -> bool:
+    if region != "forward" and past(sentence) and not future_cue(sentence):
+        return False  # elsewhere past clauses are dropped one by one
+    if REPORTED.search(sentence) and not OWN_SUBJECT.search(sentence):
+        return False  # another party's promise (开发商承诺将…) is not this body's commitment
+    return region == "forward" or has_deadline or future_cue(sentence)

@@ -107,6 +107,20 @@ def _month_period(m, anchor):
     return _period(date(year, month, 1), _month_end(year, month))
 
 
+def _school_term(m, anchor):
+    """秋季开学前 by Y-08-31, 春季开学前 by Y-02-end, 暑期 the period Y-07-01…Y-08-31."""
+    groups = m.groupdict()
+    if groups.get("y2"):
+        year = int(groups["y2"])
+    else:
+        year = _year(m, anchor)
+    if year is None:
+        return ParsedDeadline("period" if groups.get("summer") else "by", None, None, relative=True)
+    if groups.get("summer"):
+        return _period(date(year, 7, 1), date(year, 8, 31))
+    return _by(anchor, date(year, 8, 31) if groups.get("autumn") else _month_end(year, 2))
+
+
 def _quarter(m, anchor):
     year, q = _year(m, anchor), _num(m.group("q"))
     if year is None:
@@ -161,6 +175,7 @@ RESOLVERS: dict[str, Callable[[re.Match[str], date | None], ParsedDeadline | Dea
     "plan_period": _plan_period, "year_range": _year_range, "month": _month, "quarter": _quarter,
     "half_year": _half_year, "year_end": _year_end, "whole_year": _whole_year, "year": _explicit_year,
     "within": _within, "vague": _vague, "calendar_date": _calendar_date, "month_period": _month_period,
+    "school_term": _school_term,
 }
 
 

@@ -17,7 +17,8 @@ from extractor.labels import ID2LABEL, PRODUCT_LABELS, product_to_spans
 from extractor.rule_tagger import TagResult
 from extractor.segment import windows
 
-MODEL_CARD_HINT = "train one with `commitments train finetune`, or run with --tagger rules"
+MODEL_CARD_HINT = ("no fine-tuned tagger ships yet: pass --model-dir with a token-classification checkpoint over "
+                   "the product label set of extractor/labels.py, or run with --tagger rules")
 
 
 class ModelTagger:

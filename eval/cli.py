@@ -89,10 +89,24 @@ def run(args: argparse.Namespace) -> int:
         r.name = name
     report = evaluate(gold, runs, resamples=args.resamples, seed=args.seed)
     report["command"] = command_line(args)
-    paths = write_reports(report, args.output)
+    try:
+        paths = write_reports(report, args.output)
+    except OSError as exc:
+        print(f"error: cannot write the report to {args.output}: {exc}", file=sys.stderr)
+        return 2
     print(terminal_table(report))
     print("\nwrote " + ", ".join(str(p) for p in paths), file=sys.stderr)
     return 0
+
+
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from exc
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -107,7 +121,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                                                   "if given); the first is the reference")
     p.add_argument("--model-dir", type=Path, help="checkpoint for the model system")
     p.add_argument("-o", "--output", type=Path, default=DEFAULT_OUT, help=f"report folder (default {DEFAULT_OUT})")
-    p.add_argument("--resamples", type=int, default=bootstrap.DEFAULT_RESAMPLES, help="bootstrap resamples")
+    p.add_argument("--resamples", type=_positive, default=bootstrap.DEFAULT_RESAMPLES, help="bootstrap resamples")
     p.add_argument("--seed", type=int, default=bootstrap.DEFAULT_SEED, help="bootstrap seed")
     p.set_defaults(func=run)
     targets = p.add_subparsers(dest="evaluate_target", metavar="{encoder}")

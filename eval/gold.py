@@ -63,8 +63,11 @@ def _from_sources(src: Path) -> list[GoldNotice]:
 def _split_ids(root: Path, split: str) -> tuple[set[str], str]:
     path = root / "splits.json"
     if path.exists():
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if split not in data:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise GoldError(f"{path} cannot be read as JSON: {exc}") from exc
+        if not isinstance(data, dict) or split not in data:
             raise GoldError(f"{path} has no split {split!r}")
         return set(data[split]), str(path)
     src = root / "src"

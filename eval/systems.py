@@ -182,6 +182,8 @@ def run_system(spec: str, notices: Sequence[GoldNotice], model_dir: Path | None 
     if spec == "jionlp":
         return run_jionlp(notices)
     path = Path(spec)
+    if path.is_dir():
+        raise SystemUnavailable(f"{spec} is a directory: give a predictions .jsonl file")
     if path.suffix == ".jsonl" or path.exists():
         return read_predictions(path, notices)
     raise SystemUnavailable(f"unknown system {spec!r}: use rules, model, jionlp or a predictions .jsonl path")

@@ -1,4 +1,4 @@
-"""Link quantities and deadlines to the measures they belong to (ANNOTATION_GUIDE.md, "Commitments").
+"""Link quantities and deadlines to the measures they belong to (annotations/GUIDELINES.md, "Commitments").
 
 The same linking serves predictions and the gold markup converter, so gold and system follow one rule:
 - a QUANTITY belongs to the MEASURE that contains it, else to the nearest MEASURE before it in its clause;

@@ -23,7 +23,7 @@ from typing import Any, TextIO
 from extractor.ingest import IngestFailure, is_record_file, iter_inputs
 from extractor.ingest.decode import too_large
 from extractor.ingest.records import iter_records
-from extractor.io import assemble, sidecar_path
+from extractor.io import atomic_open, sidecar_path, write_records
 from extractor.worker import BatchConfig, Result, Task
 
 PART_VERSION = 1
@@ -132,14 +132,30 @@ class Summary:
                 f"{self.seconds:.1f}s ({rate:.1f} notices/s)")
 
 
-def _seed_from_output(part: PartFile, output: Path) -> int:
-    """--resume after a finished JSONL run: its records count as done (keyed by their source)."""
+def run_file(output: Path) -> Path:
+    """Beside a finished output: the inputs and options that made it, so --resume can check them."""
+    return output.with_name(output.name + ".run.json")
+
+
+def _seed_from_output(part: PartFile, output: Path, header: dict[str, Any]) -> int:
+    """--resume after a finished JSONL run: its records count as done (keyed by their source), but only
+    when the run that wrote it had the same inputs and options."""
+    try:
+        made_by = json.loads(run_file(output).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        made_by = None
+    if made_by != header:
+        raise ResumeError(f"{output} was not made by this command with these options (no matching "
+                          f"{run_file(output).name}); run without --resume to extract everything again")
     n = 0
     with output.open(encoding="utf-8") as fh:
-        for line in fh:
+        for lineno, line in enumerate(fh, 1):
             if not line.strip():
                 continue
-            rec = json.loads(line)
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ResumeError(f"{output}:{lineno} is not a JSON record ({exc.msg})") from exc
             if rec.get("source") and rec["source"] not in part.index:
                 part.append([Result(rec["source"], line.rstrip("\n"), len(rec.get("commitments") or []),
                                     rec.get("error"))])
@@ -215,13 +231,14 @@ def run_batch(inputs: list[str], output: Path, fmt: str, config: BatchConfig, ba
         if not (resume and part.resume(header)):
             part.start(header)
             if resume and output.exists() and fmt == "jsonl" and sidecar_path(output, fmt) is None:
-                print(f"resume: {_seed_from_output(part, output)} notices already in {output}", file=log)
+                print(f"resume: {_seed_from_output(part, output, header)} notices already in {output}", file=log)
             elif resume:
                 print(f"resume: no unfinished run for {output}; extracting everything", file=log)
         elif part.index:
             print(f"resume: {len(part.index)} notices already done in {part.path}", file=log)
         done = dict(part.index)
-        exclude = [output, part.path] + ([sidecar_path(output, fmt)] if sidecar_path(output, fmt) else [])
+        exclude = [output, part.path, run_file(output)] + ([sidecar_path(output, fmt)] if sidecar_path(output, fmt)
+                                                            else [])
         paths = list(iter_inputs(inputs, exclude=exclude))
         show = log.isatty() if progress is None else progress
         total = max(estimate(paths) - len(done), 0) if show else None
@@ -251,12 +268,30 @@ def run_batch(inputs: list[str], output: Path, fmt: str, config: BatchConfig, ba
             summary.resumed += key in done
         for record in part.records(k for k in order if part.index[k].failed):
             summary.reasons[_reason_group(record.get("error") or "")] += 1
-        assemble(part.records(order), output, fmt)
+        write_records(_unique_ids(part.records(order)), output, fmt)
+        with atomic_open(run_file(output)) as fh:
+            json.dump(header, fh, ensure_ascii=False)
         part.remove()
     finally:
         part.close()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _unique_ids(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Notice ids are file stems, so a/x.txt and b/x.txt (or x.docx and x.pdf) would share one: a repeated
+    id is replaced by the notice's source path, which is unique, in input order (deterministic)."""
+    seen: set[str] = set()
+    for rec in records:
+        nid = rec["notice_id"]
+        if nid in seen:
+            nid = rec.get("source") or nid
+            n = 2
+            while nid in seen:
+                nid, n = f"{rec['notice_id']}~{n}", n + 1
+            rec = {**rec, "notice_id": nid}
+        seen.add(nid)
+        yield rec
 
 
 def _reason_group(reason: str) -> str:

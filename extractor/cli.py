@@ -16,7 +16,10 @@ COMMAND_MODULES = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="commitments", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="commitments",
+        description="Extract commitments (measures, quantities, deadlines) from Chinese government reply "
+                    "notices; evaluate, report and manage the gold annotations.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)

@@ -14,7 +14,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from extractor.ingest import RecordFields
+from extractor.ingest import RecordFields, iter_inputs
 from extractor.ingest.decode import MAX_BYTES
 from extractor.io import FORMATS, format_for, sidecar_path
 
@@ -83,6 +83,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def _check_paths(args: argparse.Namespace, fmt: str) -> str | None:
+    """Usage problems found before any work: the output path, a format contradicting its suffix, and
+    inputs that name nothing to read (an empty directory, a glob matching no file)."""
+    out: Path = args.output
+    if out.is_dir():
+        return f"the output {out} is a directory; give a file name such as {out / 'commitments.jsonl'}"
+    if any(parent.exists() and not parent.is_dir() for parent in out.parents):
+        return f"the output {out} lies under a path that is a file"
+    suffix = out.suffix.lower().lstrip(".")
+    if suffix in FORMATS and suffix != fmt:
+        return f"--format {fmt} contradicts the output suffix .{suffix}"
+    for raw in args.inputs:
+        if (Path(raw).is_dir() or not Path(raw).exists()) and not any(True for _ in iter_inputs([raw])):
+            return f"{raw}: no files to read (an empty directory or a pattern matching nothing)"
+    return None
+
+
 def _backend(args, config):
     from extractor.backends import DaskBackend, PoolBackend, SerialBackend
 
@@ -109,6 +126,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: cannot load the {args.tagger} tagger: {exc}", file=sys.stderr)
         return 2
     fmt = format_for(args.output, args.format)
+    problem = _check_paths(args, fmt)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     try:
         backend = _backend(args, config)
     except (OSError, TimeoutError, ValueError) as exc:
@@ -121,6 +142,9 @@ def run(args: argparse.Namespace) -> int:
                             chunk_size=args.chunk_size, progress=progress)
     except ResumeError as exc:
         print(f"error: --resume: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: cannot write {args.output}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"interrupted: finished notices are kept in {args.output}.part; run the same command with "

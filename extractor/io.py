@@ -59,7 +59,9 @@ def flat_rows(extraction: Extraction) -> Iterator[dict[str, Any]]:
         "notice_id": extraction.notice_id, "source": extraction.source,
         "date": extraction.date.isoformat() if extraction.date else None, "error": extraction.error,
         "issuer": meta.get("issuer") or meta.get("signature_body"),
-        "region": region.get("district") or region.get("city") or region.get("province") if region else meta.get("region"),
+        # the qualified name (深圳市南山区), so that two 鼓楼区 in different cities stay apart
+        "region": "".join(region.get(k, "") for k in ("province", "city", "district")) or None if region
+        else meta.get("region"),
         "level": meta.get("level"), "kind": meta.get("kind"),
     }
     if extraction.error or not extraction.commitments:
@@ -87,33 +89,9 @@ def flat_rows(extraction: Extraction) -> Iterator[dict[str, Any]]:
 
 
 def write(extractions: Iterable[Extraction], path: Path, fmt: str) -> int:
-    """Write all results atomically; returns the number of notices written."""
-    count = 0
-    if fmt == "jsonl":
-        with atomic_open(path) as fh:
-            for e in extractions:
-                fh.write(json.dumps(to_record(e), ensure_ascii=False) + "\n")
-                count += 1
-        return count
-    rows: list[dict[str, Any]] = []
-    for e in extractions:
-        rows.extend(flat_rows(e))
-        count += 1
-    if fmt == "csv":
-        with atomic_open(path) as fh:
-            writer = csv.DictWriter(fh, fieldnames=FLAT_COLUMNS)
-            writer.writeheader()
-            writer.writerows(rows)
-    elif fmt == "parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        table = pa.Table.from_pylist(rows, schema=_arrow_schema(pa))
-        with atomic_open(path, "wb") as fh:
-            pq.write_table(table, fh)
-    else:
-        raise ValueError(f"unknown format {fmt!r}: use one of {FORMATS}")
-    return count
+    """Write Extraction objects (atomically; CSV and Parquet with their texts sidecar); returns the number of
+    notices written."""
+    return write_records((to_record(e) for e in extractions), path, fmt)
 
 
 def _arrow_schema(pa):
@@ -123,10 +101,15 @@ def _arrow_schema(pa):
 
 
 def read_jsonl(path: Path) -> Iterator[Extraction]:
+    """Extraction records of a JSONL output; a malformed line raises ValueError naming ``path:line``."""
     with path.open(encoding="utf-8") as fh:
-        for line in fh:
+        for lineno, line in enumerate(fh, 1):
             if line.strip():
-                yield Extraction.model_validate_json(line)
+                try:
+                    yield Extraction.model_validate_json(line)
+                except ValueError as exc:
+                    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                    raise ValueError(f"{path}:{lineno}: not an extraction record ({first})") from exc
 
 
 def sidecar_path(path: Path, fmt: str) -> Path | None:
@@ -135,7 +118,7 @@ def sidecar_path(path: Path, fmt: str) -> Path | None:
     return None if fmt == "jsonl" else path.with_name(path.name + ".texts.jsonl")
 
 
-def assemble(records: Iterable[dict[str, Any]], path: Path, fmt: str, row_group: int = 5000) -> int:
+def write_records(records: Iterable[dict[str, Any]], path: Path, fmt: str, row_group: int = 5000) -> int:
     """Write JSON records (``to_record`` output) in the order given, atomically and streaming; for CSV and
     Parquet also the texts sidecar. Returns the number of notices."""
     if fmt not in FORMATS:

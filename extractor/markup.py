@@ -47,7 +47,7 @@ class ParsedMarkup:
         return [m.span for m in self.items]
 
     def commitments(self) -> list[dict[str, Any]]:
-        """Commitment records in the annotation JSON format (ANNOTATION_GUIDE.md)."""
+        """Commitment records in the annotation JSON format (annotations/GUIDELINES.md)."""
         measures = [m for m in self.items if m.span.label == "MEASURE"]
         quantities = [m for m in self.items if m.span.label == "QUANTITY"]
         deadlines = [m for m in self.items if m.span.label == "DEADLINE"]

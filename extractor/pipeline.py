@@ -44,8 +44,8 @@ class Extractor:
         anchor = notice.date or self.anchor_date
         warnings = []
         if anchor is None:
-            warnings.append("no notice date (发文日期, signature date or --anchor-date): relative deadlines "
-                            "are kept with kind and text but no dates")
+            warnings.append("no notice date (the record's date, 发文日期, signature date or --anchor-date): "
+                            "relative deadlines are kept with kind and text but no dates")
         tagged = self.tagger(notice.text, anchor)
         commitments, rejections = assemble(notice.text, tagged.spans, anchor)
         return Extraction(notice_id=notice.id, source=notice.source, date=notice.date, metadata=notice.metadata,

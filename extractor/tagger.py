@@ -70,6 +70,10 @@ class ModelTagger:
                         if margin > best_margin[pos]:
                             best_margin[pos] = margin
                             probs[pos] = p
+        dropped = [i for i in np.flatnonzero(best_margin < 0) if not text[i].isspace()]
+        if dropped:  # a tokenizer that splits one character into several tokens can overflow a window
+            raise ValueError(f"the tokenizer left {len(dropped)} characters uncovered (first at offset "
+                             f"{dropped[0]}); lower max_chars for this checkpoint")
         return probs
 
     def __call__(self, text: str, anchor: date | None = None) -> TagResult:

@@ -177,10 +177,11 @@ def test_record_fields_and_documents_from_the_command_line(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "4 notices" in proc.stderr and "0 failed" in proc.stderr
     texts = [json.loads(line) for line in (tmp_path / "o.parquet.texts.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert [t["notice_id"] for t in texts] == ["page", "R7", "reply", "reply"]
+    # reply.docx and reply.pdf share a stem: the second is named by its source path, so ids stay unique
+    assert [t["notice_id"] for t in texts] == ["page", "R7", "reply", str(tmp_path / "reply.pdf")]
     rows = pq.read_table(out).to_pylist()
     by_id = {t["source"]: t["text"] for t in texts}
-    assert {r["notice_id"] for r in rows} == {"page", "R7", "reply"}
+    assert {r["notice_id"] for r in rows} == {"page", "R7", "reply", str(tmp_path / "reply.pdf")}
     for r in rows:
         if r["commitment_index"] is not None:  # a notice without commitments has one empty row
             assert by_id[r["source"]][r["measure_start"]:r["measure_end"]] == r["measure_text"]
@@ -210,3 +211,24 @@ def test_flat_output_keeps_notices_without_commitments(tmp_path):
     with out.open(encoding="utf-8") as fh:
         [row] = list(csv.DictReader(fh))
     assert row["notice_id"] == "none" and row["commitment_index"] == "" and row["error"] == ""
+
+
+@pytest.mark.parametrize("make_args,message", [
+    (lambda t: ["extract", EXAMPLES, "-o", t], "is a directory"),
+    (lambda t: ["extract", EXAMPLES, "-o", t / "o.jsonl", "--format", "csv"], "contradicts the output suffix"),
+    (lambda t: ["extract", t / "empty", "-o", t / "o.jsonl"], "no files to read"),
+    (lambda t: ["extract", str(t / "*.nothing"), "-o", t / "o.jsonl"], "no files to read"),
+])
+def test_usage_problems_are_reported_before_any_work(tmp_path, make_args, message):
+    (tmp_path / "empty").mkdir()
+    proc = run_cli(*make_args(tmp_path))
+    assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_resume_refuses_a_finished_output_made_with_other_options(tmp_path):
+    out = tmp_path / "o.jsonl"
+    assert run_cli("extract", EXAMPLES, "-o", out).returncode == 0
+    same = run_cli("extract", EXAMPLES, "-o", out, "--resume")
+    assert same.returncode == 0 and "3 notices already in" in same.stderr
+    other = run_cli("extract", EXAMPLES, "-o", out, "--resume", "--anchor-date", "2020-01-01")
+    assert other.returncode == 2 and "not made by this command with these options" in other.stderr

@@ -63,7 +63,7 @@ def test_jsonl_records_with_a_malformed_line(tmp_path):
     path.write_text("\n".join(lines), encoding="utf-8")
     items = _read(path)
     assert [type(i).__name__ for i in items] == ["Notice", "IngestFailure", "IngestFailure", "Notice"]
-    assert items[0].date.isoformat() == "2024-01-02"  # the record's own date wins over the signature
+    assert items[0].date.isoformat() == "2024-01-02"  # the record's own date field comes first
     assert items[1].source == f"{path}:2" and "malformed JSON" in items[1].reason
     assert "'text'" in items[2].reason
     assert items[3].id == "batch-4"

@@ -54,3 +54,11 @@ def test_missing_checkpoint_and_wrong_labels_are_clear_errors(tmp_path, tiny_mod
     BertForTokenClassification(config).save_pretrained(tmp_path / "other")
     with pytest.raises(ValueError, match="product label set"):
         ModelTagger.load(tmp_path / "other")
+
+
+
+def test_characters_a_window_would_drop_are_an_error_not_silent_o(tiny_model_dir, monkeypatch):
+    tagger = ModelTagger.load(tiny_model_dir, max_chars=24, overlap=8)
+    monkeypatch.setattr("extractor.tagger.windows", lambda text, max_len, overlap: [(0, len(text))])
+    with pytest.raises(ValueError, match="uncovered"):
+        tagger.probabilities(TEXT)  # one 60-character window truncated to 24 tokens

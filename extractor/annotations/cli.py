@@ -51,7 +51,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def _missing(path: Path) -> bool:
+    if path.exists():
+        return False
+    print(f"ERROR {path} does not exist", file=sys.stderr)
+    return True
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
+    if _missing(args.path):
+        return 1
     notices = stats_mod.load(args.path)
     src = args.src or default_src(args.path)
     batch_of = batches(src) if src.exists() else {}
@@ -74,6 +83,8 @@ def cmd_split(args: argparse.Namespace) -> int:
 
 
 def cmd_export_ls(args: argparse.Namespace) -> int:
+    if _missing(args.notices) or (args.predictions and _missing(args.predictions)):
+        return 1
     notices = stats_mod.load(args.notices)
     predictions = labelstudio.load_predictions(args.predictions) if args.predictions else None
     if predictions is not None:
@@ -88,7 +99,13 @@ def cmd_export_ls(args: argparse.Namespace) -> int:
 
 
 def cmd_import_ls(args: argparse.Namespace) -> int:
-    tasks = json.loads(args.tasks.read_text(encoding="utf-8"))
+    if _missing(args.tasks):
+        return 1
+    try:
+        tasks = json.loads(args.tasks.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"ERROR {args.tasks} cannot be read as Label Studio JSON: {exc}", file=sys.stderr)
+        return 1
     try:
         notices, warnings = labelstudio.import_tasks(tasks, use_predictions=args.use_predictions)
     except ValueError as exc:

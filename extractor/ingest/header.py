@@ -28,7 +28,7 @@ def parse_date(text: str) -> date | None:
     if m:
         try:
             return date(_cn_int(m["cy"], year=True), _cn_int(m["cm"]), _cn_int(m["cd"]))
-        except ValueError:
+        except (ValueError, KeyError):  # 十十月 and other garbled numerals are no date
             return None
     return None
 

@@ -62,6 +62,8 @@ def iter_inputs(inputs: Iterable[str], exclude: Iterable[Path] = ()) -> Iterator
 
 
 def _notice_date(meta: dict[str, object], explicit: object = None) -> date | None:
+    """A record's own date field (structured, chosen by the user) first, then 发文日期 from the header,
+    then the signature date."""
     for value in (explicit, meta.get("doc_date"), meta.get("signature_date")):
         if isinstance(value, date):
             return value

@@ -51,7 +51,7 @@ def lines(path: Path) -> int:
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_killed_run_resumed_equals_uninterrupted_run(tmp_path, workers):
-    src = corpus(tmp_path, copies=2)
+    src = corpus(tmp_path, copies=4)  # long enough that the kill after 40 notices lands mid-run
     reference, out = tmp_path / "ref.jsonl", tmp_path / "out.jsonl"
     summary = run_batch([str(src)], reference, "jsonl", CONFIG, SerialBackend(CONFIG), progress=False)
     assert summary.failures == 2  # the empty file and the torn JSON line

@@ -102,12 +102,6 @@ def list_level(line: str) -> int | None:
     return None
 
 
-def marker_end(text: str, pos: int) -> int:
-    """Offset just after a list marker starting at ``pos`` (``pos`` itself if there is none)."""
-    m = LIST_ITEM.match(text, pos)
-    return m.end() if m else pos
-
-
 def section_paths(text: str) -> list[tuple[int, int, list[str]]]:
     """(start, end, path) per line, where path lists the enclosing list markers with their titles."""
     stack: list[tuple[int, str]] = []

@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from extractor.markup import COMPARATORS, parse
+from extractor.pipeline import Extractor
 from extractor.rule_tagger import tag
 from extractor.rules.deadline import ParsedDeadline, parse_deadline
 from extractor.rules.quantity import ParsedQuantity, parse_quantity
+from extractor.schema import Notice
 
 CASES = [
     [part.strip() for part in line.split("|", 2)]
@@ -47,3 +49,17 @@ def test_golden(case_id, anchor, markup):
             assert parsed.kind == item.attrs["kind"]
             assert str(parsed.start) == item.attrs.get("start", "None")
             assert str(parsed.end) == item.attrs.get("end", "None")
+
+
+ROLE_CASES = [c for c in CASES if "<Q" in c[2]]
+
+
+@pytest.mark.parametrize("case_id,anchor,markup", ROLE_CASES, ids=[c[0] for c in ROLE_CASES])
+def test_golden_quantity_roles(case_id, anchor, markup):
+    """Roles come from assembly (pipeline), not the tagger: check them through the whole extractor."""
+    gold = parse(markup)
+    result = Extractor.load("rules").extract(Notice(id=case_id, text=gold.text, date=date.fromisoformat(anchor)))
+    got = {(q.start, q.end): q.role for c in result.commitments for q in c.quantities}
+    for item in gold.items:
+        if item.span.label == "QUANTITY":
+            assert got[(item.span.start, item.span.end)] == item.attrs.get("role", "target")

@@ -19,7 +19,7 @@ from extractor.schema import Span
 
 SPANS_KEY = "commitments"
 
-for _name, _default in (("commitments", None), ("anchor_date", None), ("rejections", None)):
+for _name, _default in (("commitments", None), ("anchor_date", None), ("rejections", None), ("span_scores", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
@@ -38,13 +38,17 @@ class CommitmentTagger:
         doc._.anchor_date = anchor
         tagged = self.extractor.tagger(doc.text, anchor)
         doc.spans[SPANS_KEY] = [s for s in (_char_span(doc, span) for span in tagged.spans) if s is not None]
+        doc._.span_scores = {(s.start, s.end, s.label): s.score for s in tagged.spans}  # the model's confidence
         doc._.rejections = tagged.rejections
         return doc
 
 
 class CommitmentAssembler:
     def __call__(self, doc: Doc) -> Doc:
-        spans = [Span(start=s.start_char, end=s.end_char, label=s.label_) for s in doc.spans.get(SPANS_KEY, [])]
+        scores = doc._.span_scores or {}
+        spans = [Span(start=s.start_char, end=s.end_char, label=s.label_,
+                      score=scores.get((s.start_char, s.end_char, s.label_), 1.0))
+                 for s in doc.spans.get(SPANS_KEY, [])]
         commitments, _ = assemble(doc.text, spans, doc._.anchor_date)
         doc._.commitments = commitments
         return doc

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from eval import bootstrap
+from extractor.commands import positive_int
 
 DEFAULT_OUT = Path("runs/eval")
 
@@ -99,16 +100,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _positive(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from exc
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
-    return n
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("evaluate", help="score systems against the gold annotations; reports",
                               description=__doc__.splitlines()[0],
@@ -121,7 +112,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                                                   "if given); the first is the reference")
     p.add_argument("--model-dir", type=Path, help="checkpoint for the model system")
     p.add_argument("-o", "--output", type=Path, default=DEFAULT_OUT, help=f"report folder (default {DEFAULT_OUT})")
-    p.add_argument("--resamples", type=_positive, default=bootstrap.DEFAULT_RESAMPLES, help="bootstrap resamples")
+    p.add_argument("--resamples", type=positive_int, default=bootstrap.DEFAULT_RESAMPLES, help="bootstrap resamples")
     p.add_argument("--seed", type=int, default=bootstrap.DEFAULT_SEED, help="bootstrap seed")
     p.set_defaults(func=run)
     targets = p.add_subparsers(dest="evaluate_target", metavar="{encoder}")

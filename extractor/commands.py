@@ -26,7 +26,7 @@ def _date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {value!r}") from exc
 
 
-def _positive(value: str) -> int:
+def positive_int(value: str) -> int:
     try:
         n = int(value)
     except ValueError as exc:
@@ -68,11 +68,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--date-field", help="field holding the notice date (default: the first of date, reply_date, "
                                         "doc_date, publish_date, pub_date)")
     r = p.add_argument_group("running")
-    r.add_argument("--workers", type=_positive, default=1,
+    r.add_argument("--workers", type=positive_int, default=1,
                    help="worker processes (default 1: in this process); with --cluster local, Dask workers")
     r.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on an existing Dask cluster")
     r.add_argument("--cluster", choices=("local",), help="start a local Dask cluster of --workers processes")
-    r.add_argument("--chunk-size", type=_positive, default=8, help="notices per task sent to a worker (default 8)")
+    r.add_argument("--chunk-size", type=positive_int, default=8, help="notices per task sent to a worker (default 8)")
     r.add_argument("--resume", action="store_true",
                    help="continue an interrupted run: notices already done (OUTPUT.part, or a finished "
                         "JSONL output) are skipped; the result equals an uninterrupted run")

@@ -199,33 +199,26 @@ def compare(first: dict[str, Any], second: dict[str, Any], result: Agreement) ->
             result.disagreements.append(Disagreement(nid, "only-second", s.label, s.start, repr(text[s.start:s.end])))
     qa, da, la = _values(first)
     qb, db, lb = _values(second)
-    for key, va in qa.items():
-        if key in qb:
-            agree = va == qb[key]
-            result.values["quantity values"][0] += agree
-            result.values["quantity values"][1] += 1
-            if not agree:
-                result.disagreements.append(Disagreement(nid, "value", "QUANTITY", key[0],
-                                                         f"{text[key[0]:key[1]]!r}: first {va} / second {qb[key]}"))
-    for key, va in da.items():
-        if key in db:
-            agree = va == db[key]
-            result.values["deadline values"][0] += agree
-            result.values["deadline values"][1] += 1
-            if not agree:
-                result.disagreements.append(Disagreement(nid, "value", "DEADLINE", key[0],
-                                                         f"{text[key[0]:key[1]]!r}: first {va} / second {db[key]}"))
-    for key, va in la.items():
-        if key in lb:
-            agree = va == lb[key]
-            result.values["measure deadline links"][0] += agree
-            result.values["measure deadline links"][1] += 1
-            if not agree:
-                show = (lambda s: repr(text[s[0]:s[1]]) if s else "none")
-                result.disagreements.append(Disagreement(nid, "link", "MEASURE", key[0],
-                                                         f"{text[key[0]:key[1]][:30]!r}: deadline first "
-                                                         f"{show(va)} / second {show(lb[key])}"))
 
+    def show(span) -> str:
+        return repr(text[span[0]:span[1]]) if span else "none"
+
+    for name, kind, label, va_all, vb_all in (("quantity values", "value", "QUANTITY", qa, qb),
+                                              ("deadline values", "value", "DEADLINE", da, db),
+                                              ("measure deadline links", "link", "MEASURE", la, lb)):
+        for key, va in va_all.items():
+            if key not in vb_all:
+                continue
+            agree = va == vb_all[key]
+            result.values[name][0] += agree
+            result.values[name][1] += 1
+            if agree:
+                continue
+            if kind == "link":
+                detail = f"{text[key[0]:key[1]][:30]!r}: deadline first {show(va)} / second {show(vb_all[key])}"
+            else:
+                detail = f"{text[key[0]:key[1]]!r}: first {va} / second {vb_all[key]}"
+            result.disagreements.append(Disagreement(nid, kind, label, key[0], detail))
 
 def run(src: Path, second: Path, sample: Path) -> Agreement:
     ids = json.loads(sample.read_text(encoding="utf-8"))["ids"]

@@ -78,40 +78,33 @@ def notice_result(notice: dict[str, Any], scores: dict[tuple[int, int, str], flo
         if scores is not None and key in scores:
             item["score"] = scores[key]
         out.append(item)
-    done_q, done_d = set(), set()
+    done: set[str] = set()
     relations = []
+
+    def link(span_id: str | None, values: dict[str, Any], label: str, relation: str,
+             text_fields: dict[str, str], choice_fields: dict[str, str], mid: str | None) -> None:
+        """A relation to the measure, and the span's value regions once per span."""
+        if span_id is None or mid is None:
+            raise ValueError(f"{notice['id']}: {label.lower()} {values['span']} or its measure has no span")
+        relations.append({"type": "relation", "from_id": span_id, "to_id": mid, "direction": "right",
+                          "labels": [relation]})
+        if span_id in done:
+            return
+        done.add(span_id)
+        for key, name in text_fields.items():
+            if values.get(key) is not None:
+                value = _number_text(values[key]) if label == "QUANTITY" else str(values[key])
+                out.append(region(span_id, *values["span"], "textarea", name, {"text": [value]}))
+        for key, name in choice_fields.items():
+            out.append(region(span_id, *values["span"], "choices", name, {"choices": [values[key]]}))
+
     for c in notice["commitments"]:
         mid = ids.get((*c["measure"], "MEASURE"))
         for q in c["quantities"]:
-            qid = ids.get((*q["span"], "QUANTITY"))
-            if qid is None or mid is None:
-                raise ValueError(f"{notice['id']}: quantity {q['span']} or measure {c['measure']} has no span")
-            relations.append({"type": "relation", "from_id": qid, "to_id": mid, "direction": "right",
-                              "labels": [REL_QUANTITY]})
-            if qid in done_q:
-                continue
-            done_q.add(qid)
-            for key, name in Q_TEXT.items():
-                if q.get(key) is not None:
-                    out.append(region(qid, *q["span"], "textarea", name, {"text": [_number_text(q[key])]}))
-            for key, name in Q_CHOICE.items():
-                out.append(region(qid, *q["span"], "choices", name, {"choices": [q[key]]}))
-        d = c["deadline"]
-        if d is None:
-            continue
-        did = ids.get((*d["span"], "DEADLINE"))
-        if did is None or mid is None:
-            raise ValueError(f"{notice['id']}: deadline {d['span']} or measure {c['measure']} has no span")
-        relations.append({"type": "relation", "from_id": did, "to_id": mid, "direction": "right",
-                          "labels": [REL_DEADLINE]})
-        if did in done_d:
-            continue
-        done_d.add(did)
-        for key, name in D_TEXT.items():
-            if d.get(key) is not None:
-                out.append(region(did, *d["span"], "textarea", name, {"text": [str(d[key])]}))
-        for key, name in D_CHOICE.items():
-            out.append(region(did, *d["span"], "choices", name, {"choices": [d[key]]}))
+            link(ids.get((*q["span"], "QUANTITY")), q, "QUANTITY", REL_QUANTITY, Q_TEXT, Q_CHOICE, mid)
+        if c["deadline"] is not None:
+            d = c["deadline"]
+            link(ids.get((*d["span"], "DEADLINE")), d, "DEADLINE", REL_DEADLINE, D_TEXT, D_CHOICE, mid)
     return out + relations
 
 

@@ -107,14 +107,20 @@ def share_figure(groups: Sequence[GroupStats], overall: GroupStats, by: str, max
         ax.xaxis.set_major_formatter(lambda x, _pos: f"{x:.0%}")
         ax.set_title(title)
         ax.grid(axis="x", color="#eeeeee")
-    axes[0].set_yticks(ys, [_label(g) for g in shown])
-    axes[0].set_ylim(-0.7, len(shown) - 0.3)
-    fig.tight_layout()
-    svg, png = _save(fig)
-    plt.close(fig)
+    svg, png = _finish(plt, fig, axes, ys, shown)
     caption = (f"Share of commitments per {by}: dot = observed share, bar = Wilson 95% interval, dashed line = "
                f"all notices; each panel has its own scale. Hollow dots and * mark groups with too few notices.{note}")
     return Figure("shares", f"Quantified, dated and hedged commitments by {by}", caption, svg, png)
+
+
+def _finish(plt, fig, axes, ys: list[int], shown: Sequence[GroupStats]) -> tuple[bytes, bytes]:
+    """Group labels on the shared y axis, then render and close the figure."""
+    axes[0].set_yticks(ys, [_label(g) for g in shown])
+    axes[0].set_ylim(-0.7, len(shown) - 0.3)
+    fig.tight_layout()
+    rendered = _save(fig)
+    plt.close(fig)
+    return rendered
 
 
 def per_notice_figure(groups: Sequence[GroupStats], overall: GroupStats, by: str, max_groups: int) -> Figure:
@@ -140,11 +146,7 @@ def per_notice_figure(groups: Sequence[GroupStats], overall: GroupStats, by: str
     ax.axvline(0, color="#999999", linewidth=0.8)
     ax.set_title("Deadline horizon (months after the notice)")
     ax.grid(axis="x", color="#eeeeee")
-    axes[0].set_yticks(ys, [_label(g) for g in shown])
-    axes[0].set_ylim(-0.7, len(shown) - 0.3)
-    fig.tight_layout()
-    svg, png = _save(fig)
-    plt.close(fig)
+    svg, png = _finish(plt, fig, axes, ys, shown)
     caption = (f"Left: mean commitments per notice with a 95% bootstrap interval (notices resampled). Right: months "
                f"from the notice date to the end of each dated deadline (box = quartiles, whiskers = 1.5 IQR, "
                f"outliers not drawn).{note}")

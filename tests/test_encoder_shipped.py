@@ -50,6 +50,18 @@ def test_loads_as_token_classifier(tokenizer):
     assert logits.shape == (1, len(TEXT) + 2, len(PRODUCT_LABELS))
 
 
+def test_padded_batch_matches_single_sequence(tokenizer):
+    from transformers import AutoModelForMaskedLM
+
+    model = AutoModelForMaskedLM.from_pretrained(str(MODEL_DIR)).eval()
+    short = "我局将于年底前完成改造。"
+    batch = tokenizer([short, TEXT], padding=True, return_tensors="pt")
+    alone = tokenizer(short, return_tensors="pt")
+    with torch.no_grad():
+        padded = model(**batch).logits[0, : alone.input_ids.shape[1]]
+        assert torch.allclose(padded, model(**alone).logits[0], atol=1e-3)
+
+
 def test_fills_obvious_masks(tokenizer):
     from transformers import AutoModelForMaskedLM
 

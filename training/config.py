@@ -42,6 +42,8 @@ class VocabConfig(_Strict):
 
 
 class ModelConfig(_Strict):
+    # bert: post-LN, learned absolute positions. modernbert: pre-LN, rotary positions, GeGLU (all layers global).
+    architecture: Literal["bert", "modernbert"] = "bert"
     num_hidden_layers: int = 4
     hidden_size: int = 256
     num_attention_heads: int = 4

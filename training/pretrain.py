@@ -1,4 +1,4 @@
-"""Masked-LM pretraining of the project's character encoder (a BERT-style ``BertForMaskedLM``).
+"""Masked-LM pretraining of the project's character encoder (``ModernBertForMaskedLM`` or ``BertForMaskedLM``).
 
     python -m training.pretrain --config training/configs/pretrain.yaml [--resume [CHECKPOINT]] [--export DIR]
 
@@ -22,7 +22,15 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from transformers import BertConfig, BertForMaskedLM, PreTrainedTokenizerBase
+from transformers import (
+    AutoModelForMaskedLM,
+    BertConfig,
+    BertForMaskedLM,
+    ModernBertConfig,
+    ModernBertForMaskedLM,
+    PreTrainedModel,
+    PreTrainedTokenizerBase,
+)
 
 from training.config import PretrainConfig
 from training.corpus import SourceLines
@@ -39,21 +47,37 @@ from training.vocab import (
 STATE_FILE = "training_state.pt"
 
 
-def build_model(config: PretrainConfig, tokenizer: PreTrainedTokenizerBase) -> BertForMaskedLM:
+def build_model(config: PretrainConfig, tokenizer: PreTrainedTokenizerBase) -> PreTrainedModel:
     m = config.model
-    bert_config = BertConfig(
-        vocab_size=len(tokenizer),
-        hidden_size=m.hidden_size,
-        num_hidden_layers=m.num_hidden_layers,
-        num_attention_heads=m.num_attention_heads,
-        intermediate_size=m.intermediate_size,
-        max_position_embeddings=m.max_position_embeddings,
+    common = {
+        "vocab_size": len(tokenizer),
+        "hidden_size": m.hidden_size,
+        "num_hidden_layers": m.num_hidden_layers,
+        "num_attention_heads": m.num_attention_heads,
+        "intermediate_size": m.intermediate_size,
+        "max_position_embeddings": m.max_position_embeddings,
+        "pad_token_id": tokenizer.pad_token_id,
+    }
+    if m.architecture == "modernbert":
+        model_config = ModernBertConfig(
+            **common,
+            layer_types=["full_attention"] * m.num_hidden_layers,
+            attention_dropout=m.attention_probs_dropout_prob,
+            mlp_dropout=m.hidden_dropout_prob,
+            embedding_dropout=m.hidden_dropout_prob,
+            cls_token_id=tokenizer.cls_token_id,
+            sep_token_id=tokenizer.sep_token_id,
+            bos_token_id=tokenizer.cls_token_id,
+            eos_token_id=tokenizer.sep_token_id,
+        )
+        return ModernBertForMaskedLM(model_config)
+    model_config = BertConfig(
+        **common,
         hidden_dropout_prob=m.hidden_dropout_prob,
         attention_probs_dropout_prob=m.attention_probs_dropout_prob,
-        pad_token_id=tokenizer.pad_token_id,
         type_vocab_size=2,
     )
-    return BertForMaskedLM(bert_config)
+    return BertForMaskedLM(model_config)
 
 
 def lr_at(step: int, config: PretrainConfig) -> float:
@@ -153,7 +177,7 @@ def train(config: PretrainConfig, resume: Path | None = None, export: Path | Non
     log(json.dumps({"data": data_info}, ensure_ascii=False))
 
     if resume is not None:
-        model = BertForMaskedLM.from_pretrained(resume)
+        model = AutoModelForMaskedLM.from_pretrained(resume)
         state = torch.load(resume / STATE_FILE, weights_only=False)
     else:
         model = build_model(config, tokenizer)
@@ -293,7 +317,7 @@ def train(config: PretrainConfig, resume: Path | None = None, export: Path | Non
 def export_encoder(checkpoint: Path, target: Path) -> None:
     """Copy a checkpoint's model and tokenizer (not the optimizer state) to ``target``; keeps README.md."""
     target.mkdir(parents=True, exist_ok=True)
-    model = BertForMaskedLM.from_pretrained(checkpoint)
+    model = AutoModelForMaskedLM.from_pretrained(checkpoint)
     model.save_pretrained(target)
     load_tokenizer(checkpoint).save_pretrained(target)
     state = torch.load(checkpoint / STATE_FILE, weights_only=False)

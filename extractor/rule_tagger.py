@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from extractor.assemble import link_deadlines
 from extractor.rules.cues import cues, has, starts
 from extractor.rules.deadline import find_deadlines
 from extractor.rules.modality import ADVERBIALS
@@ -236,8 +237,6 @@ def _keep_quantities(text: str, found, measures: list[Span], result: TagResult) 
 
 
 def _keep_deadlines(text: str, found, measures: list[Span], result: TagResult) -> list[Span]:
-    from extractor.assemble import link_deadlines
-
     spans = [Span(start=s, end=e, label="DEADLINE") for s, e in found]
     governed = set(link_deadlines(measures, spans, text).values())
     kept = []

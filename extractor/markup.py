@@ -4,7 +4,7 @@
 
 Tags (long or short names): MEASURE/M, QUANTITY/Q, DEADLINE/D. Attributes are ``key=value`` (quote
 values that contain spaces). QUANTITY: value/v, unit/u, comparator/c (eq ge le gt lt approx range, or
-the symbols without < and >: = ~ range), upper/hi, role/r (target qualifier). DEADLINE: kind/k,
+the symbols without < and >: = ~ range), upper/hi, role/r (target qualifier). DEADLINE: kind/k (by period vague from),
 start/s, end/e, id. MEASURE: dl=<deadline id> or dl=none to override the default deadline rule.
 Only these tag names are markup; any other ``<`` in the text stays text. Parsing strips the tags and
 returns the plain text with exact offsets; the text itself is never generated.
@@ -96,8 +96,8 @@ def _quantity(q: Marked) -> dict[str, Any]:
 def _deadline(d: Marked) -> dict[str, Any]:
     a = d.attrs
     kind = a.get("kind")
-    if kind not in ("by", "period", "vague"):
-        raise MarkupError(f"DEADLINE at {d.span.start} needs kind=by|period|vague, got {kind!r}")
+    if kind not in ("by", "period", "vague", "from"):
+        raise MarkupError(f"DEADLINE at {d.span.start} needs kind=by|period|vague|from, got {kind!r}")
     return {"span": [d.span.start, d.span.end], "start": a.get("start"), "end": a.get("end"), "kind": kind}
 
 

@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_serializer, model_valid
 Label = Literal["MEASURE", "QUANTITY", "DEADLINE"]
 Comparator = Literal["=", ">=", "<=", "~", ">", "<", "range"]
 QuantityRole = Literal["target", "qualifier"]
-DeadlineKind = Literal["by", "period", "vague"]
+# from: 自8月15日起… (start date, open end), per the real-text decisions of the annotation guide
+DeadlineKind = Literal["by", "period", "vague", "from"]
 Modality = Literal["firm", "aspirational", "exploratory"]
 
 

@@ -88,6 +88,9 @@ class GoldDeadline(_Strict):
         if self.kind == "vague":
             if self.start is not None or self.end is not None:
                 raise ValueError("a vague deadline has no start or end date")
+        elif self.kind == "from":  # 自8月15日起: a start date and an open end
+            if self.start is None or self.end is not None:
+                raise ValueError("a 'from' deadline has a start date and no end date")
         else:
             if self.start is None or self.end is None:
                 raise ValueError(f"a {self.kind!r} deadline needs both start and end dates")

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install demo test lint validate clean
+.PHONY: install browser demo test lint validate clean
 
 install: $(STAMP)
 
@@ -22,7 +22,11 @@ demo: install
 	$(BIN)/commitments extract examples/ -o out/commitments.csv
 	@echo "wrote out/commitments.jsonl and out/commitments.csv"
 
-test: install
+# The report's browser test needs Debian's chromium and a CJK font: installed here when missing (root + apt).
+browser:
+	@.ci/install-browser
+
+test: install browser
 	$(BIN)/python -m pytest
 
 lint: install

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from extractor.labels import ID2LABEL, PRODUCT_LABELS, product_to_spans
-from extractor.rule_tagger import TagResult
+from extractor.taggers.rules import TagResult
 from extractor.segment import windows
 
 MODEL_CARD_HINT = ("no fine-tuned tagger ships yet: pass --model-dir with a token-classification checkpoint over "

@@ -1,0 +1,1 @@
+"""The span taggers and their registry (filled in the next commit)."""

@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from extractor.taggers import DEFAULT_TAGGER, NAMES
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_S = 0.02
 
@@ -177,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--text-field", default="text")
     p.add_argument("--id-field", default="id")
     p.add_argument("--date-field")
-    p.add_argument("--tagger", choices=("rules", "model"), default="rules")
+    p.add_argument("--tagger", choices=NAMES, default=DEFAULT_TAGGER)
     p.add_argument("--no-jionlp", dest="jionlp", action="store_false", help="skip the JioNLP yardstick")
     p.add_argument("-o", "--output", type=Path, help="also write the results as JSON here")
     args = parser.parse_args(argv)

@@ -1,7 +1,7 @@
 """The systems ``commitments evaluate`` can score, each turned into one Extraction per gold notice.
 
-- ``rules``: the rule tagger through the full pipeline (``Extractor.load("rules")``);
-- ``model``: the fine-tuned tagger (``Extractor.load("model", model_dir)``), when a checkpoint exists;
+- ``rules``, ``model``, ``hybrid``: the registered taggers (extractor.taggers) through the full pipeline
+  (``Extractor.load(name, model_dir)``); the last two need a fine-tuned checkpoint;
 - ``jionlp``: the peer baseline — JioNLP's ``extract_time`` scored as DEADLINE and ``extract_money`` as
   QUANTITY, called as a researcher would call them (the notice date as ``time_base``, defaults
   otherwise). It tags no MEASURE and links nothing, so its commitment scores are not applicable;
@@ -25,7 +25,7 @@ from extractor.annotations.model import GoldNotice
 from extractor.labels import SPAN_LABELS
 from extractor.schema import Extraction, Span
 
-BUILTIN = ("rules", "model", "jionlp")
+BUILTIN = ("rules", "model", "hybrid", "jionlp")  # the registered taggers (extractor.taggers) and the peer
 JIONLP_LABELS = ("QUANTITY", "DEADLINE")
 
 
@@ -54,25 +54,23 @@ def _run_extractor(extract: Callable, notices: Sequence[GoldNotice], name: str) 
     return out, notes
 
 
-def run_rules(notices: Sequence[GoldNotice]) -> SystemRun:
+def run_tagger(name: str, notices: Sequence[GoldNotice], model_dir: Path | None = None) -> SystemRun:
+    """A registered tagger (extractor.taggers) through the full pipeline: tag, rule filters, assembly."""
     from extractor.pipeline import Extractor
+    from extractor.taggers import DEFAULT_MODEL_DIR, NEEDS_MODEL
 
-    extractions, notes = _run_extractor(Extractor.load("rules").extract, notices, "rules")
-    return SystemRun("rules", extractions, notes=notes, description="rule tagger + rules + assembly")
-
-
-def run_model(notices: Sequence[GoldNotice], model_dir: Path | None = None) -> SystemRun:
-    from extractor.pipeline import DEFAULT_MODEL_DIR, Extractor
-
-    model_dir = Path(model_dir or DEFAULT_MODEL_DIR)
-    if not (model_dir / "config.json").exists():
-        raise SystemUnavailable(f"system 'model': no checkpoint in {model_dir} (train one, or pass --model-dir)")
+    description = "rule tagger + rules + assembly"
+    if name in NEEDS_MODEL:
+        model_dir = Path(model_dir or DEFAULT_MODEL_DIR)
+        if not (model_dir / "config.json").exists():
+            raise SystemUnavailable(f"system {name!r}: no checkpoint in {model_dir} (train one, or pass --model-dir)")
+        description = f"{'fine-tuned tagger' if name == 'model' else 'hybrid of'} {model_dir} + rules"
     try:
-        extractor = Extractor.load("model", model_dir)
+        extractor = Extractor.load(name, model_dir)
     except (OSError, ValueError, ImportError) as exc:
-        raise SystemUnavailable(f"system 'model': cannot load {model_dir}: {exc}") from exc
-    extractions, notes = _run_extractor(extractor.extract, notices, "model")
-    return SystemRun("model", extractions, notes=notes, description=f"fine-tuned tagger {model_dir} + rules")
+        raise SystemUnavailable(f"system {name!r}: cannot load {model_dir}: {exc}") from exc
+    extractions, notes = _run_extractor(extractor.extract, notices, name)
+    return SystemRun(name, extractions, notes=notes, description=description)
 
 
 def import_jionlp():
@@ -175,10 +173,10 @@ def read_predictions(path: Path, notices: Sequence[GoldNotice]) -> SystemRun:
 
 
 def run_system(spec: str, notices: Sequence[GoldNotice], model_dir: Path | None = None) -> SystemRun:
-    if spec == "rules":
-        return run_rules(notices)
-    if spec == "model":
-        return run_model(notices, model_dir)
+    from extractor.taggers import NAMES
+
+    if spec in NAMES:
+        return run_tagger(spec, notices, model_dir)
     if spec == "jionlp":
         return run_jionlp(notices)
     path = Path(spec)
@@ -186,4 +184,5 @@ def run_system(spec: str, notices: Sequence[GoldNotice], model_dir: Path | None 
         raise SystemUnavailable(f"{spec} is a directory: give a predictions .jsonl file")
     if path.suffix == ".jsonl" or path.exists():
         return read_predictions(path, notices)
-    raise SystemUnavailable(f"unknown system {spec!r}: use rules, model, jionlp or a predictions .jsonl path")
+    raise SystemUnavailable(f"unknown system {spec!r}: use {', '.join(NAMES)}, jionlp or a predictions .jsonl "
+                            "path")

@@ -17,6 +17,7 @@ from pathlib import Path
 from extractor.ingest import RecordFields, iter_inputs
 from extractor.ingest.decode import MAX_BYTES
 from extractor.io import FORMATS, format_for, sidecar_path
+from extractor.taggers import DEFAULT_TAGGER, NAMES
 
 
 def _date(value: str) -> date:
@@ -59,9 +60,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                                                      "parquet get the notice texts in OUTPUT.texts.jsonl")
     p.add_argument("--anchor-date", type=_date,
                    help="date to resolve relative deadlines when a notice carries none (YYYY-MM-DD)")
-    p.add_argument("--tagger", choices=("rules", "model"), default="rules",
-                   help="span tagger: the rule tagger (default) or the fine-tuned model")
-    p.add_argument("--model-dir", type=Path, help="model checkpoint directory for --tagger model")
+    p.add_argument("--tagger", choices=NAMES, default=DEFAULT_TAGGER,
+                   help=f"span tagger (default {DEFAULT_TAGGER}): rules alone, the fine-tuned model, or the hybrid "
+                        "(model spans first, rule proposals for recall); the rule filters check every span")
+    p.add_argument("--model-dir", type=Path, help="fine-tuned checkpoint for --tagger model/hybrid "
+                                                  "(default models/zh-commitment-tagger)")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
+                   help="where the model runs (default auto: a GPU when there is one)")
     g = p.add_argument_group("record files (.jsonl, .csv, .parquet)")
     g.add_argument("--text-field", default="text", help="field holding the notice text (default: text)")
     g.add_argument("--id-field", default="id", help="field holding the notice id (default: id; else FILE-N)")
@@ -119,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     fields = RecordFields.of(args.id_field, args.text_field, args.date_field, args.max_mb)
     config = BatchConfig(args.tagger, str(args.model_dir) if args.model_dir else None, args.anchor_date, fields,
-                         args.max_mb)
+                         args.max_mb, device=args.device)
     try:
         extractor = get_extractor(config)  # fail early, with a clear message, before any worker starts
     except (OSError, ValueError, ImportError) as exc:

@@ -93,6 +93,13 @@ class Rejection(_Model):
     reason: str
 
 
+class TagResult(_Model):
+    """What a tagger returns: proposed spans (before the rule filters) and the candidates it dropped."""
+
+    spans: list[Span] = Field(default_factory=list)
+    rejections: list[Rejection] = Field(default_factory=list)
+
+
 class Commitment(_Model):
     measure: TextSpan
     quantities: list[Quantity] = Field(default_factory=list)

@@ -1,17 +1,29 @@
-"""Sections, sentences and clauses with offsets into the original text (never rewritten).
+"""Segmentation, done once per notice: lines, sections with their heading paths, sentences, clauses and
+model windows, all with offsets into the original text (never rewritten). ``Document`` holds them for one
+notice; the rule proposers, the rule filters, the model's windowing and assembly all read it.
 
-Real notices mix full-width and half-width punctuation, so every boundary set holds both forms.
+Real notices mix full-width and half-width punctuation, so every boundary set holds both forms; the sets
+are the one table ``BOUNDARIES``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Any
 
-SENTENCE_END = "。！？!?；;\n"
-SEGMENT_END = "。；;\n!?！？"
-CLAUSE_END = SENTENCE_END + "，,：:"
+# The one table of boundary characters. full_stop ends a sentence proper (an in-line list 目标是：A；B；C。
+# runs to it); sentence also splits at ；, which the rules treat as a sentence end; clause adds ，and ：.
+BOUNDARIES: dict[str, str] = {"full_stop": "。！？!?\n"}
+BOUNDARIES["sentence"] = BOUNDARIES["full_stop"] + "；;"
+BOUNDARIES["clause"] = BOUNDARIES["sentence"] + "，,：:"
+BOUNDARIES["quote_scope"] = "\n。；;"  # an open quote is looked for back to here: quotes hold ！？ (“加油！”)
+FULL_STOP = BOUNDARIES["full_stop"]
+SENTENCE_END = SEGMENT_END = BOUNDARIES["sentence"]
+CLAUSE_END = BOUNDARIES["clause"]
 
 _CN_NUM = "一二三四五六七八九十"
 # List markers real notices use: 一、 （一） (一) 一是 1. 1、 1） ① and 第一，
@@ -50,6 +62,15 @@ def _find_end(text: str, pos: int, stops: str) -> int:
         if _is_stop(text, i, stops):
             return i
     return len(text)
+
+
+def sentence_start(text: str, pos: int) -> int:
+    """Start of the sentence (up to ；) that holds ``pos``."""
+    return max(text.rfind(ch, 0, pos) for ch in SENTENCE_END) + 1
+
+
+def full_stop_end(text: str, pos: int) -> int:
+    return _find_end(text, pos, FULL_STOP)
 
 
 def clause_end(text: str, pos: int) -> int:
@@ -139,3 +160,41 @@ def windows(text: str, max_len: int, overlap: int = 32) -> list[tuple[int, int]]
                    default=end)
         start = back if back > start else end
     return out
+
+
+@dataclass
+class Document:
+    """One notice, segmented once. ``anchor`` is the date relative deadlines resolve against. ``verdicts``
+    memoises the rule filters' decision per span, so a span the proposers already checked is not parsed
+    again when the filters see it."""
+
+    text: str
+    anchor: date | None = None
+    verdicts: dict[tuple[str, int, int], Any] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def lines(self) -> list[Segment]:
+        return lines(self.text)
+
+    @cached_property
+    def section_paths(self) -> list[tuple[int, int, list[str]]]:
+        return section_paths(self.text)
+
+    def section(self, pos: int) -> list[str]:
+        """Heading path of the line that holds ``pos``."""
+        for start, end, path in self.section_paths:
+            if start <= pos <= end:
+                return path
+        return []
+
+    def sentences(self, start: int = 0, end: int | None = None) -> list[Segment]:
+        return sentences(self.text, start, end)
+
+    def clauses(self, start: int = 0, end: int | None = None) -> list[Segment]:
+        return clauses(self.text, start, end)
+
+    def line_of(self, pos: int) -> Segment | None:
+        return next((line for line in self.lines if line.start <= pos <= line.end), None)
+
+    def windows(self, max_len: int, overlap: int = 32) -> list[tuple[int, int]]:
+        return windows(self.text, max_len, overlap)

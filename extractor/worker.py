@@ -17,6 +17,7 @@ from extractor.ingest import IngestFailure, RecordFields, notice_from_raw, read_
 from extractor.ingest.decode import MAX_BYTES
 from extractor.io import to_record
 from extractor.schema import Extraction
+from extractor.taggers import DEFAULT_TAGGER
 
 TaskKind = Literal["path", "bytes", "record", "failure"]
 
@@ -25,11 +26,12 @@ TaskKind = Literal["path", "bytes", "record", "failure"]
 class BatchConfig:
     """Everything that decides the output for a given input; a resumed run must use the same."""
 
-    tagger: str = "rules"
+    tagger: str = DEFAULT_TAGGER
     model_dir: str | None = None
     anchor_date: date | None = None
     fields: RecordFields = field(default_factory=RecordFields)
     max_bytes: int = MAX_BYTES
+    device: str = "auto"  # where the model runs; not part of the fingerprint (the output does not depend on it)
 
     def fingerprint(self) -> dict[str, Any]:
         return {"tagger": self.tagger, "model_dir": self.model_dir,
@@ -60,9 +62,9 @@ _EXTRACTORS: dict[tuple, Any] = {}
 def get_extractor(config: BatchConfig):
     from extractor.pipeline import Extractor
 
-    key = (config.tagger, config.model_dir, config.anchor_date)
+    key = (config.tagger, config.model_dir, config.anchor_date, config.device)
     if key not in _EXTRACTORS:
-        _EXTRACTORS[key] = Extractor.load(config.tagger, config.model_dir, config.anchor_date)
+        _EXTRACTORS[key] = Extractor.load(config.tagger, config.model_dir, config.anchor_date, config.device)
     return _EXTRACTORS[key]
 
 

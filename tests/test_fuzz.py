@@ -8,8 +8,12 @@ from hypothesis import strategies as st
 
 from extractor.ingest import IngestFailure, read_document
 from extractor.ingest.decode import DecodeError, check_text, decode_bytes
-from extractor.rules.deadline import DeadlineRejection, find_deadlines, parse_deadline
-from extractor.rules.quantity import QuantityRejection, find_quantities, parse_quantity
+from extractor.rules import deadline, quantity
+from extractor.rules.deadline import DeadlineRejection, parse_deadline
+from extractor.rules.filters import filter_spans
+from extractor.rules.quantity import QuantityRejection, parse_quantity
+from extractor.schema import Span
+from extractor.segment import Document
 
 PIECES = ["年底前", "2025年6月底前", "三年内", "十四五期间", "第一季度", "上半年", "尽快", "逐步", "12个", "不少于1500人次",
           "3000万元", "5%左右", "1,200", "百亩级", "翻一番", "三至五所", "0.5亿元", "约", "以上", "以内", "万", "亿", "〇",
@@ -32,7 +36,7 @@ def test_parse_quantity_returns_a_value_or_a_rejection(text):
 def test_parse_deadline_returns_a_value_or_a_rejection(text, anchor):
     result = parse_deadline(text, anchor)
     if not isinstance(result, DeadlineRejection):
-        assert result.kind in ("by", "period", "vague")
+        assert result.kind in ("by", "period", "vague", "from")
         if result.start and result.end:
             assert result.start <= result.end
 
@@ -44,21 +48,24 @@ def _valid(spans, text, lo, hi):
 
 
 @FAST
-@given(texts, st.integers(0, 130), st.integers(0, 130))
-def test_find_quantities_offsets_are_valid(text, a, b):
+@given(texts, anchors, st.integers(0, 130), st.integers(0, 130))
+def test_candidates_offsets_are_valid(text, anchor, a, b):
     lo, hi = min(a, b, len(text)), min(max(a, b), len(text))
-    found, rejected = find_quantities(text, lo, hi)
-    _valid(found, text, lo, hi)
-    _valid(rejected, text, lo, hi)
+    _valid(quantity.candidates(text, lo, hi), text, lo, hi)
+    _valid(deadline.candidates(text, lo, hi), text, lo, hi)
 
 
 @FAST
-@given(texts, anchors, st.integers(0, 130), st.integers(0, 130))
-def test_find_deadlines_offsets_are_valid(text, anchor, a, b):
-    lo, hi = min(a, b, len(text)), min(max(a, b), len(text))
-    found, rejected = find_deadlines(text, anchor, lo, hi)
-    _valid([(f[0], f[1]) for f in found], text, lo, hi)
-    _valid([(r[0], r[1]) for r in rejected], text, lo, hi)
+@given(texts, anchors, st.lists(st.tuples(st.integers(0, 130), st.integers(1, 40),
+                                          st.sampled_from(["MEASURE", "QUANTITY", "DEADLINE"])), max_size=8))
+def test_filters_keep_or_reject_any_span_with_valid_offsets(text, anchor, raw):
+    """Spans as a model might propose them (anywhere, overlapping): each is kept or rejected, offsets valid."""
+    spans = [Span(start=s, end=min(s + n, len(text)), label=label) for s, n, label in raw if s < len(text)]
+    out = filter_spans(Document(text, anchor), spans)
+    _valid([(s.start, s.end) for s in out.spans], text, 0, len(text))
+    for r in out.rejections:
+        assert r.text == text[r.start:r.end] and r.reason
+    assert len(out.spans) + len(out.rejections) == len(spans)
 
 
 encoded = st.one_of(

@@ -9,7 +9,7 @@ from transformers import BertConfig, BertForTokenClassification
 from extractor.labels import ID2LABEL, LABEL2ID, PRODUCT_LABELS
 from extractor.pipeline import Extractor
 from extractor.schema import Notice
-from extractor.tagger import ModelTagger
+from extractor.taggers.model import ModelTagger
 from training.vocab import build_tokenizer, build_vocab, count_chars
 
 TEXT = "下一步，我局将在2025年底前新建社区养老服务中心12个，力争全年培训护理人员不少于800人次。\n联系电话：0571-87654321"
@@ -57,8 +57,7 @@ def test_missing_checkpoint_and_wrong_labels_are_clear_errors(tmp_path, tiny_mod
 
 
 
-def test_characters_a_window_would_drop_are_an_error_not_silent_o(tiny_model_dir, monkeypatch):
+def test_characters_a_window_would_drop_are_an_error_not_silent_o(tiny_model_dir):
     tagger = ModelTagger.load(tiny_model_dir, max_chars=24, overlap=8)
-    monkeypatch.setattr("extractor.tagger.windows", lambda text, max_len, overlap: [(0, len(text))])
     with pytest.raises(ValueError, match="uncovered"):
-        tagger.probabilities(TEXT)  # one 60-character window truncated to 24 tokens
+        tagger.probabilities(TEXT, windows=[(0, len(TEXT))])  # one 60-character window truncated to 24 tokens

@@ -8,10 +8,10 @@ import pytest
 
 from extractor.markup import COMPARATORS, parse
 from extractor.pipeline import Extractor
-from extractor.rule_tagger import tag
 from extractor.rules.deadline import ParsedDeadline, parse_deadline
 from extractor.rules.quantity import ParsedQuantity, parse_quantity
 from extractor.schema import Notice
+from extractor.taggers.rules import tag
 
 CASES = [
     [part.strip() for part in line.split("|", 2)]

@@ -1,4 +1,4 @@
-"""Deadlines: find candidates, and normalise a span against an explicit anchor date (the notice date).
+"""Deadlines: candidate terms, and normalising a span against an explicit anchor date (the notice date).
 
 Kinds: ``by`` (done by an end date; start is the anchor), ``period`` (work spread over a period),
 ``vague`` (尽快, 近期: no dates). Without an anchor, relative expressions keep their kind and text but
@@ -16,10 +16,8 @@ from functools import cache
 
 import cn2an
 
-from extractor.rules.quantity import _inside_quotes
 from extractor.rules.tables import table
 
-OBJECT_AFTER = re.compile(r"(?:的|工作|政府工作|各项|项目|预算|任务|目标|是|度的|年度)")
 PLAN_START = {"十一五": 2006, "十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026, "十六五": 2031}
 
 
@@ -207,41 +205,15 @@ def _past_check(parsed: ParsedDeadline | DeadlineRejection, anchor: date | None)
     return parsed
 
 
-def find_deadlines(text: str, anchor: date | None, start: int = 0, end: int | None = None):
-    """Candidate DEADLINE spans (longest match wins) and rejected candidates with reasons."""
+def candidates(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Matches of the deadline terms in text[start:end], longest first where they overlap: proposals the
+    rule filters then check."""
     end = len(text) if end is None else end
-    candidates: list[tuple[int, int, str]] = []
-    for _, regex, resolver in terms():
-        candidates += [(m.start(), m.end(), resolver) for m in regex.finditer(text, start, end)]
-    candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
-    found, rejected, cursor = [], [], start
-    for s, e, resolver in candidates:
-        if s < cursor:
-            continue
-        cursor = e
-        if _inside_quotes(text, s) or _in_title_parens(text, s):
-            rejected.append((s, e, "inside a quoted name or a title"))
-            continue
-        if OBJECT_AFTER.match(text, e):
-            rejected.append((s, e, "the year belongs to an object (做好今年工作, 2025年项目) or a copula (今年是…)"))
-            continue
-        if s > 0 and text[s - 1] in "每第" or text[max(0, s - 2):s] == "满":
-            rejected.append((s, e, "frequency, ordinal or duration, not a deadline"))
-            continue
-        parsed = _past_check(_resolve(resolver, re.fullmatch(_regex(resolver), text[s:e]), anchor), anchor)
-        if isinstance(parsed, DeadlineRejection):
-            rejected.append((s, e, parsed.reason))
-        else:
-            found.append((s, e))
-    return found, rejected
-
-
-def _regex(resolver: str) -> re.Pattern[str]:
-    return next(regex for _, regex, r in terms() if r == resolver)
-
-
-def _in_title_parens(text: str, pos: int) -> bool:
-    """Years in a title's parenthesis: 《…行动方案（2024—2026年）》 even when the 》 is far."""
-    before = text[max(0, pos - 2):pos]
-    after = text[pos:pos + 20]
-    return before.endswith(("（", "(")) and re.match(r"[^）)]*[）)]》", after) is not None
+    found = sorted(((m.start(), m.end()) for _, regex, _ in terms() for m in regex.finditer(text, start, end)),
+                   key=lambda c: (c[0], -(c[1] - c[0])))
+    out, cursor = [], start
+    for s, e in found:
+        if s >= cursor:
+            out.append((s, e))
+            cursor = e
+    return out

@@ -1,4 +1,4 @@
-"""Quantities: find candidates in text, parse a span into (value, upper, unit, comparator), or reject it.
+"""Quantities: the candidate pattern, and parsing a span into (value, upper, unit, comparator) or a rejection.
 
 Values are ``Decimal``; Chinese numerals go through cn2an; money is normalised to 元; magnitudes
 (万、亿) are multiplied out. The tables live in rules/data/{units,comparators,magnitudes}.yaml.
@@ -19,7 +19,6 @@ ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 CHINESE = r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*(?:点[零〇一二三四五六七八九]+)?"
 NUMBER = rf"(?:{ARABIC}|{CHINESE})"
 MAGNITUDE = r"(?:万亿|千(?![米瓦克])|[十百万亿])"  # 8千米 is 8 km, not 8000 m
-_OPEN_QUOTES, _CLOSE_QUOTES = "“‘《「『\"〈", "”’》」』\"〉"
 UNIT_ALIASES = {"个百分点": "百分点", "周岁": "岁", "％": "%"}
 
 
@@ -136,63 +135,21 @@ def parse_quantity(text: str) -> ParsedQuantity | QuantityRejection:
     m = pattern().fullmatch(text.strip())
     if not m:
         return QuantityRejection(f"no number with a known unit in {text!r}")
-    rejection = context_rejection(text, m.start(), m.end(), whole_span=True)
+    rejection = surface_rejection(text.strip()[m.start():m.end()])
     return QuantityRejection(rejection) if rejection else parse_match(m)
 
 
-def _inside_quotes(text: str, start: int) -> bool:
-    """True if ``start`` lies inside a quoted name or a 《title》 in its sentence (a stray 《 earlier in the
-    text must not hide everything after it)."""
-    line_start = max(text.rfind(ch, 0, start) for ch in "\n。；;") + 1
-    depth = 0
-    for ch in text[line_start:start]:
-        if ch in _OPEN_QUOTES and ch != '"':
-            depth += 1
-        elif ch in _CLOSE_QUOTES and ch != '"' and depth:
-            depth -= 1
-        elif ch == '"':
-            depth = 0 if depth else 1
-    return depth > 0
-
-
-def context_rejection(text: str, start: int, end: int, whole_span: bool = False) -> str | None:
-    """Why a number here is not a QUANTITY (a name, code, ordinal, article), or None."""
-    surface = text[start:end]
-    before = text[start - 1] if start > 0 else ""
-    after = text[end] if end < len(text) else ""
-    if before == "第":
-        return "ordinal (第N)"
-    if before and (before.isascii() and (before.isalnum() or before in "+.-/")):
-        return "part of a code or name (e.g. PM2.5, 1+3)"
-    if after and after.isascii() and (after.isalpha() or after == "+"):
-        return "part of a code or name (e.g. 5G)"
-    if not whole_span and _inside_quotes(text, start):
-        return "inside quotes or a title"
+def surface_rejection(surface: str) -> str | None:
+    """Why this surface, wherever it stands, is not an amount (二期, 零部件, 一批), or None."""
     if re.fullmatch(r"[一二两三四五六七八九十]+期", surface):
         return "phase name (二期), not an amount"
     if re.match(r"零(?![点.])", surface):
         return "零 in a word (零部件), not a number"
-    following = text[end:end + 3]
-    if following.startswith(("全会", "会议", "党代会")):
-        return "session ordinal (六次全会), not an amount"
-    if following.startswith(("方面", "个方面")):
-        return "a count of aspects (八个方面), not an amount"
     if re.match(r"一(?![十百千万亿点.])", surface) and not re.match(r"一[十百千万亿]", surface):
         return "一 used as an article or in a fixed phrase (一批, 一个)"
     return None
 
 
-def find_quantities(text: str, start: int = 0, end: int | None = None) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]]]:
-    """Candidate QUANTITY spans in text[start:end] and the rejected candidates with reasons."""
-    end = len(text) if end is None else end
-    found, rejected = [], []
-    for m in pattern().finditer(text, start, end):
-        reason = context_rejection(text, m.start(), m.end())
-        if reason is None:
-            parsed = parse_match(m)
-            reason = parsed.reason if isinstance(parsed, QuantityRejection) else None
-        if reason:
-            rejected.append((m.start(), m.end(), reason))
-        else:
-            found.append((m.start(), m.end()))
-    return found, rejected
+def candidates(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Every match of the quantity pattern in text[start:end]: proposals the rule filters then check."""
+    return [m.span() for m in pattern().finditer(text, start, len(text) if end is None else end)]

@@ -1,1 +1,59 @@
-"""The span taggers and their registry (filled in the next commit)."""
+"""The span taggers and their one registry. Every caller (CLI, batch worker, spaCy component, evaluation,
+tests) looks a tagger up here by name; the factories import their modules lazily, so a rules-only run
+never imports torch or transformers.
+
+A tagger is any callable ``(Document) -> TagResult`` with a ``name``: it proposes spans, and the rule
+filters (rules/filters.py) then parse, check and reject them the same way whoever proposed them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from extractor.schema import TagResult
+from extractor.segment import Document
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent.parent / "models" / "zh-commitment-tagger"
+
+
+class Tagger(Protocol):
+    name: str
+
+    def __call__(self, doc: Document) -> TagResult: ...
+
+
+def _rules(**_options) -> Tagger:
+    from extractor.taggers.rules import RuleTagger
+
+    return RuleTagger()
+
+
+def _model(model_dir: str | Path | None = None, device: str = "auto", **_options) -> Tagger:
+    from extractor.taggers.model import ModelTagger
+
+    return ModelTagger.load(model_dir or DEFAULT_MODEL_DIR, device=device)
+
+
+def _hybrid(model_dir: str | Path | None = None, device: str = "auto", **_options) -> Tagger:
+    from extractor.taggers.hybrid import HybridTagger
+    from extractor.taggers.model import ModelTagger
+    from extractor.taggers.rules import RuleTagger
+
+    return HybridTagger(ModelTagger.load(model_dir or DEFAULT_MODEL_DIR, device=device), RuleTagger())
+
+
+TAGGERS: dict[str, Callable[..., Tagger]] = {"rules": _rules, "model": _model, "hybrid": _hybrid}
+NAMES: tuple[str, ...] = tuple(TAGGERS)
+DEFAULT_TAGGER = "rules"
+# Taggers that need a fine-tuned checkpoint (``model_dir``).
+NEEDS_MODEL = frozenset({"model", "hybrid"})
+
+
+def load_tagger(name: str, model_dir: str | Path | None = None, device: str = "auto") -> Tagger:
+    try:
+        factory = TAGGERS[name]
+    except KeyError:
+        raise ValueError(f"unknown tagger {name!r}: use one of {', '.join(NAMES)}") from None
+    return factory(model_dir=model_dir, device=device)

@@ -1,36 +1,57 @@
 """The model tagger: a character-level token classifier over the product label set (labels.py).
 
-Long notices are split into overlapping windows cut at clause boundaries (segment.windows); every
+Long notices are split into overlapping windows cut at clause boundaries (Document.windows); every
 character gets the label probabilities of the window where it lies farthest from a cut, so nothing is
-truncated. Tokens map back to characters through the tokenizer's offset mapping, which works for the
-project's one-character-per-token tokenizer and for WordPiece checkpoints such as bert-base-chinese.
+truncated and no span is lost or doubled at a cut. Windows are batched by length under
+``torch.inference_mode``. Tokens map back to characters through the tokenizer's offset mapping, which
+works for the project's one-character-per-token tokenizer and for WordPiece checkpoints such as
+bert-base-chinese. A span's score is the mean, over its characters, of the probability that the
+character belongs to the span's label (the layer's B- and I- tags summed over the other layer).
 """
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import numpy as np
 
-from extractor.labels import ID2LABEL, PRODUCT_LABELS, product_to_spans
-from extractor.taggers.rules import TagResult
-from extractor.segment import windows
+from extractor.labels import ID2LABEL, LAYER_OF, PRODUCT_LABELS, product_to_spans
+from extractor.schema import TagResult
+from extractor.segment import Document
 
-MODEL_CARD_HINT = ("no fine-tuned tagger ships yet: pass --model-dir with a token-classification checkpoint over "
-                   "the product label set of extractor/labels.py, or run with --tagger rules")
+MODEL_CARD_HINT = ("no fine-tuned tagger at this path: pass --model-dir with a token-classification checkpoint "
+                   "over the product label set of extractor/labels.py (commitments train tagger makes one), "
+                   "or run with --tagger rules")
+# Per label, the product-label ids whose layer tag is B- or I- of that label: summed, the label's marginal.
+_MEMBERS = {label: [i for i, tag in ID2LABEL.items()
+                    if tag.split("|")[0 if layer == "layer1" else 1].endswith(f"-{label}")]
+            for label, layer in LAYER_OF.items()}
+
+
+def resolve_device(device: str) -> str:
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("--device cuda: no CUDA device is available here (use --device cpu or auto)")
+    return device
 
 
 class ModelTagger:
-    def __init__(self, model, tokenizer, max_chars: int = 254, overlap: int = 32, batch_size: int = 16):
-        self.model = model.eval()
+    name = "model"
+
+    def __init__(self, model, tokenizer, max_chars: int = 254, overlap: int = 32, batch_size: int = 32,
+                 device: str = "cpu"):
+        self.device = device
+        self.model = model.to(device).eval()
         self.tokenizer = tokenizer
         self.max_chars = max_chars
         self.overlap = overlap
         self.batch_size = batch_size
 
     @classmethod
-    def load(cls, model_dir: str | Path, **kwargs) -> ModelTagger:
+    def load(cls, model_dir: str | Path, device: str = "auto", **kwargs) -> ModelTagger:
         from transformers import AutoModelForTokenClassification, AutoTokenizer
 
         path = Path(model_dir)
@@ -43,24 +64,27 @@ class ModelTagger:
                              f"label set (extractor/labels.py)")
         tokenizer = AutoTokenizer.from_pretrained(str(path))
         limit = min(getattr(model.config, "max_position_embeddings", 512), 512) - 2
-        return cls(model, tokenizer, max_chars=kwargs.pop("max_chars", min(254, limit)), **kwargs)
+        return cls(model, tokenizer, max_chars=kwargs.pop("max_chars", min(254, limit)),
+                   device=resolve_device(device), **kwargs)
 
-    def probabilities(self, text: str) -> np.ndarray:
+    def probabilities(self, text: str, windows: list[tuple[int, int]] | None = None) -> np.ndarray:
         """(len(text), num_labels) label probabilities per character."""
         import torch
 
         probs = np.zeros((len(text), len(PRODUCT_LABELS)), dtype=np.float32)
         probs[:, 0] = 1.0  # characters no token covers (dropped whitespace) stay O|O
         best_margin = np.full(len(text), -1, dtype=np.int64)
-        spans = windows(text, self.max_chars, self.overlap)
+        spans = sorted(windows or Document(text).windows(self.max_chars, self.overlap),
+                       key=lambda w: w[1] - w[0])  # similar lengths per batch: little padding
         for i in range(0, len(spans), self.batch_size):
             batch = spans[i:i + self.batch_size]
             enc = self.tokenizer([text[a:b] for a, b in batch], return_offsets_mapping=True, padding=True,
                                  truncation=True, max_length=self.max_chars + 2, return_tensors="pt")
             offsets = enc.pop("offset_mapping").numpy()
-            with torch.no_grad():
-                logits = self.model(**{k: v for k, v in enc.items() if k in ("input_ids", "attention_mask")}).logits
-            window_probs = torch.softmax(logits.float(), dim=-1).numpy()
+            inputs = {k: v.to(self.device) for k, v in enc.items() if k in ("input_ids", "attention_mask")}
+            with torch.inference_mode():
+                logits = self.model(**inputs).logits
+            window_probs = torch.softmax(logits.float(), dim=-1).cpu().numpy()
             for (a, b), offs, wp in zip(batch, offsets, window_probs, strict=True):
                 for (s, e), p in zip(offs, wp, strict=True):
                     if e <= s:
@@ -76,11 +100,12 @@ class ModelTagger:
                              f"{dropped[0]}); lower max_chars for this checkpoint")
         return probs
 
-    def __call__(self, text: str, anchor: date | None = None) -> TagResult:
-        if not text:
+    def __call__(self, doc: Document) -> TagResult:
+        if not doc.text:
             return TagResult()
-        probs = self.probabilities(text)
-        ids = probs.argmax(axis=1)
-        tags = [ID2LABEL[int(i)] for i in ids]
-        scores = probs[np.arange(len(text)), ids].tolist()
-        return TagResult(spans=product_to_spans(tags, scores))
+        probs = self.probabilities(doc.text, doc.windows(self.max_chars, self.overlap))
+        tags = [ID2LABEL[int(i)] for i in probs.argmax(axis=1)]
+        spans = product_to_spans(tags)
+        for span in spans:
+            span.score = float(probs[span.start:span.end, _MEMBERS[span.label]].sum(axis=1).mean())
+        return TagResult(spans=spans)

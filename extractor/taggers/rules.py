@@ -1,27 +1,27 @@
-"""The rule-based tagger: the baseline the trained model must beat, and the fallback without a model.
+"""The rule proposer: the baseline the trained model must beat, the fallback without a model, and the
+recall source of the hybrid. It proposes spans; rules/filters.py checks them, as it checks any tagger's.
 
 How it decides (annotations/GUIDELINES.md; README "How the rule tagger decides"):
 1. Where commitments can be (rules/regions.py): background vs forward-looking regions, headings,
    future and past cues per sentence.
-2. Each clause of a forward-looking sentence is stripped of list markers, discourse markers, the
-   subject, modals and a leading deadline (``_strip_prefix``); what is left is a MEASURE if it opens with
-   its action or states a target, unless it is framing, a cause or condition, a purpose or result after
-   another clause, courtesy, a description, a list introduction or a decline (``_classify``).
-3. QUANTITY spans are kept inside measures; DEADLINE spans are kept when they govern a measure.
-Every candidate the rules drop is returned as a rejection with its reason.
+2. Each clause of a forward-looking sentence is trimmed of list markers, discourse markers, the
+   subject, modals and a leading deadline (rules/filters.trim_measure); the clause is proposed as a
+   MEASURE (the filters trim it the same way) if what is left opens with its action or states a target,
+   unless it is framing, a cause or condition, a purpose or result after another clause, courtesy, a
+   description, a list introduction or a decline (rules/measure.classify): those clauses come back as
+   MEASURE rejections with the reason.
+3. Every match of the quantity pattern and of the deadline terms is proposed; the filters keep those
+   that parse, stand in a plain context and belong to a kept measure.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from datetime import date
 
-from extractor.assemble import link_deadlines
-from extractor.rules.cues import cues, has, starts
-from extractor.rules.deadline import find_deadlines
-from extractor.rules.modality import ADVERBIALS
-from extractor.rules.quantity import find_quantities
+from extractor.rules import deadline, quantity
+from extractor.rules.cues import cues, has
+from extractor.rules.filters import deadline_verdict, filter_spans, quantity_verdict, trim_measure
+from extractor.rules.measure import classify, outside_deadlines
 from extractor.rules.regions import (
     CURRENT_PERIOD,
     HEADER_FIELD,
@@ -32,153 +32,30 @@ from extractor.rules.regions import (
     past,
     region_of_line,
 )
-from extractor.schema import Rejection, Span
-from extractor.segment import LIST_ITEM, RUN_IN_ITEM, clauses, lines, sentences
-
-QUOTED = re.compile(r"《[^》]*》|“[^”]*”|\"[^\"]*\"")
-# The subject right before a modal stays outside the span: 价格主管部门将…
-SUBJECT_MODAL = re.compile(r"^(?![将拟要对在向为从按把与])[^，,。；;：:\s将]{1,12}?(?=(?:也|还|仍|均|都|亦)?(?:将|拟|计划|准备)(?!来|近|求))")
-FRAMING_TAIL = re.compile(r"(?:要求|部署|精神|规定|原则|思路|方式|方法|途径|形式|手段)$")  # 按照…的要求, even with a verb
-CONDITION = re.compile(r"^(?:待|等|如|若|一旦|如果).{0,30}(?:时|后|前|的话)$")
-YEAR_COPULA = re.compile(r"^(?:今年|明年|本年|(?:19|20)\d{2}年)(?:是|为|既是)")
-CIRCUMSTANCE = re.compile(r"(?:过程中|期间|的同时)$")
-IDEOLOGY = re.compile(r"(?:精神|方针|理念|思想|重要指示|重要讲话|重要论述|决策部署)$")
-FRAMING_YI = re.compile(r"^(?:坚持)?以.{1,40}?为(?:指导|引领|牵引|抓手|重点|目标|核心|主线|契机|统领|导向|根本|突破口|载体|依托|支撑|中心|动力)$")
-@dataclass
-class TagResult:
-    spans: list[Span] = field(default_factory=list)
-    rejections: list[Rejection] = field(default_factory=list)
+from extractor.schema import Rejection, Span, TagResult
+from extractor.segment import Document
 
 
-def _strip_prefix(text: str, start: int, end: int, deadlines: list[tuple[int, int]]) -> int:
-    """Advance past list markers, discourse markers, subjects, modals and leading deadlines."""
-    c = cues()
-    pos = start
-    while pos < end:
-        rest = text[pos:end]
-        m = LIST_ITEM.match(rest) or RUN_IN_ITEM.match(rest)
-        if m and m.end() > 0:
-            pos += m.end()
-            continue
-        if rest[0] in " \t\u3000、":
-            pos += 1
-            continue
-        if rest[0] in "在于" and any(d[0] == pos + 1 for d in deadlines):
-            pos += 1  # 在/于 before a deadline belongs to neither span
-            continue
-        lead = next((d for d in deadlines if d[0] == pos), None)
-        if lead:
-            pos = lead[1]
-            continue
-        framing = starts(rest, c["framing"])
-        subject = SUBJECT_MODAL.match(rest)
-        after_subject = rest[subject.end():] if subject else ""
-        opening = pos == start or bool(LIST_ITEM.fullmatch(text[start:pos].strip()))
-        if (subject and not framing and opening and not has(subject.group(0), c["action_verbs"] + ADVERBIALS)
-                and not re.search(r"\d", subject.group(0))
-                and (not after_subject.startswith("将") or _modal_jiang(after_subject[1:], deadlines, pos + subject.end() + 1))):
-            pos += subject.end()  # 价格主管部门将… : the subject before the modal stays outside
-            continue
-        word = starts(rest, c["discourse"]) or starts(rest, c["subjects"]) or starts(rest, c["modals"])
-        if word == "将" and not _modal_jiang(rest[1:], deadlines, pos + 1):
-            break  # 将 as 把 (将考核结果与资金挂钩) belongs to the measure
-        if framing and (not word or len(framing) > len(word)):
-            break  # 会同 is framing, not the modal 会
-        if word and len(rest) > len(word) + 1:
-            pos += len(word)
-            continue
-        break
-    return pos
+class RuleTagger:
+    name = "rules"
+
+    def __call__(self, doc: Document) -> TagResult:
+        return propose(doc)
 
 
-def _outside_deadlines(text: str, start: int, end: int, deadlines: list[tuple[int, int]]) -> bool:
-    """Whether the clause holds any word beyond its deadlines (到“十五五”末 alone is no measure)."""
-    return any(re.match(r"[\u4e00-\u9fffA-Za-z0-9]", text[i]) and not any(s <= i < e for s, e in deadlines)
-               for i in range(start, end))
-
-
-def _modal_jiang(after: str, deadlines: list[tuple[int, int]], pos: int) -> bool:
-    """将 is a modal unless it means 把: 将 + object + 纳入/列入/作为… (将考核结果与资金挂钩)."""
-    if (any(d[0] == pos for d in deadlines) or after[:1] in "对向在于与从按为通过把每"
-            or starts(after, cues()["modals"] + ADVERBIALS)):
-        return True
-    return not any(after.find(v, 1, 30) > 0 for v in cues()["ba_verbs"])  # an object sits between 将 and the verb
-
-
-COVERB = re.compile(r"^(?:对|在|向|为|与|从|按|把|将|由|给|通过|就|以|于|针对|依法|依规|结合|围绕|面向|根据|按照|联合|会同|配合|"
-                    r"每|各|逐|分|全面|同步|统一|定期|及时|尽力|努力|严格|认真|切实|主动|抓紧|尽快|积极)")
-
-
-def _verb_led(core: str) -> bool:
-    """The clause opens with its action: adverbials then a verb, or a coverb phrase (对…开展检查) or a
-    distributive (每个项目设立…) followed by a verb. 维护维修难度非常大 merely contains a verb."""
-    verbs = cues()["action_verbs"]
-    rest = core
-    while True:
-        if starts(rest, verbs):
-            return True  # checked before each adverbial is stripped: 加快 is both
-        adverbial = starts(rest, ADVERBIALS)
-        if not adverbial:
-            break
-        rest = rest[len(adverbial):]
-    return bool(COVERB.match(rest)) and has(rest[1:], verbs)
-
-
-def _classify(core: str, has_target: bool, first: bool) -> str | None:
-    """None if the clause is a measure, else the reason it is not."""
-    c = cues()
-    if len(core) < 3:
-        return "too short to be a measure"
-    if starts(core, c["courtesy"]) or "感谢" in core:
-        return "courtesy or thanks"
-    if re.search(r"(?:以下|如下|几个方面)", core):
-        return "list introduction"
-    if (starts(core, c["copula"]) and not core.startswith(("为企业", "为群众", "为居民"))) or YEAR_COPULA.match(core):
-        return "a description (是…), not an action"
-    if FRAMING_YI.match(core):
-        return "framing clause (以…为…)"
-    if has(core, c["declines"]):
-        return "declines or postpones"
-    if core.startswith(("关于", "上述")) or CIRCUMSTANCE.search(core) or IDEOLOGY.search(core):
-        return "framing clause (关于…, …过程中, …精神)"
-    if starts(core, c["causal"]) or CONDITION.match(core):
-        return "a cause or condition (由于…, 待…后), not an action"
-    if core.endswith("是") or (re.search(r"^[^，,]{1,10}是(?!否)|^[^，,]{1,6}为(?!了)", core) and not _verb_led(core)):
-        return "a description or list introduction (…是)"
-    if has(core, c["evaluative"]):
-        return "evaluates the proposal or addresses the proposer"
-    frame = starts(core, c["framing"])
-    if frame:
-        verb_after = has(QUOTED.sub("", core[len(frame) + 2:]), c["action_verbs"]) and not FRAMING_TAIL.search(core)
-        if not verb_after and not has_target:
-            return f"framing clause ({frame}…)"
-        return None
-    purpose = starts(core, c["purpose"])
-    if purpose == "为" and not core.startswith("为了") and not starts(core[1:], c["action_verbs"] + ADVERBIALS):
-        purpose = None  # 为 + beneficiary + verb (为80岁以上老人发放津贴) is an action, not a purpose
-    if purpose is None and not first:
-        purpose = starts(core, c["result"])
-    if purpose and not has_target:
-        return f"purpose or result clause ({purpose}…)"
-    if has_target and re.match(r"(?:距离|距|位于|约有|现有|共有|总计|目前|现状|天气)", core):
-        return "a description with a number (距离…4公里), not a target"
-    if _verb_led(core) or has_target:
-        return None
-    return "does not open with an action (verb, coverb phrase or 每/各 + verb)"
-
-
-def tag(text: str, anchor: date | None) -> TagResult:
+def propose(doc: Document) -> TagResult:
+    text, anchor = doc.text, doc.anchor
+    q_candidates = quantity.candidates(text)
+    d_candidates = deadline.candidates(text)
+    all_q = [c for c in q_candidates if isinstance(quantity_verdict(doc, *c), quantity.ParsedQuantity)]
+    verdicts = {c: deadline_verdict(doc, *c) for c in d_candidates}
+    all_d = [c for c, v in verdicts.items() if isinstance(v, deadline.ParsedDeadline)]
+    past_d = [c for c, v in verdicts.items()
+              if isinstance(v, deadline.DeadlineRejection) and "before the notice date" in v.reason]
     result = TagResult()
-    all_q, rejected_q = find_quantities(text)
-    all_d, rejected_d = find_deadlines(text, anchor)
-    for s, e, why in rejected_q:
-        result.rejections.append(Rejection(start=s, end=e, text=text[s:e], label="QUANTITY", reason=why))
-    past_d = [(s, e) for s, e, why in rejected_d if "before the notice date" in why]
-    for s, e, why in rejected_d:
-        result.rejections.append(Rejection(start=s, end=e, text=text[s:e], label="DEADLINE", reason=why))
     state = ("backward", False)
     measures: list[Span] = []
-    for line in lines(text):
+    for line in doc.lines:
         state = region_of_line(line.text, state, anchor.year if anchor else None)
         region = state[0]
         if region == "backward" and not state[1] and action_item(line.text):
@@ -190,7 +67,7 @@ def tag(text: str, anchor: date | None) -> TagResult:
             continue
         body_start = title_end if title_end is not None else line.start
         carried_forward = False
-        for sent in sentences(text, body_start, line.end):
+        for sent in doc.sentences(body_start, line.end):
             if INLINE_OPENER.match(sent.text):
                 state, region = ("forward", True), "forward"
             has_deadline = any(sent.start <= d[0] < sent.end and not CURRENT_PERIOD.match(text[d[0]:d[1]])
@@ -202,48 +79,35 @@ def tag(text: str, anchor: date | None) -> TagResult:
             if not continued and not forward(sent.text, region, has_deadline):
                 continue
             carried_forward = sent.end < len(text) and text[sent.end] in "；;"
-            for clause in clauses(text, sent.start, sent.end):
+            for clause in doc.clauses(sent.start, sent.end):
                 inside_d = [d for d in all_d if clause.start <= d[0] and d[1] <= clause.end]
-                start = _strip_prefix(text, clause.start, clause.end, inside_d)
+                start = trim_measure(doc, clause.start, clause.end, inside_d)
                 if start >= clause.end:
                     continue
                 core = text[start:clause.end]
-                if not _outside_deadlines(text, start, clause.end, inside_d):
+                if not outside_deadlines(text, start, clause.end, inside_d):
                     continue
                 has_quantity = any(start <= q[0] and q[1] <= clause.end for q in all_q)
                 # a deadline alone makes a target only with an action in the clause (近期确实有抬头之势 is none)
                 has_target = has_quantity or (bool(inside_d) and has(core, cues()["action_verbs"]))
                 if past(core) or any(clause.start <= d[0] < clause.end for d in past_d):
                     continue
-                first = not any(m.start >= sent.start for m in measures)
-                if _classify(core, has_target, first) is None:
-                    measures.append(Span(start=start, end=clause.end, label="MEASURE"))
-    result.spans.extend(measures)
-    result.spans.extend(_keep_quantities(text, all_q, measures, result))
-    result.spans.extend(_keep_deadlines(text, all_d, measures, result))
-    result.spans.sort(key=lambda s: (s.start, s.end))
+                first = not any(m.start >= sent.start for m in measures)  # clauses start inside their sentence
+                reason = classify(core, has_target, first)
+                if reason is None:  # the whole clause is proposed: the filters trim it (to ``start``)
+                    measures.append(Span(start=clause.start, end=clause.end, label="MEASURE"))
+                else:
+                    result.rejections.append(Rejection(start=start, end=clause.end, text=core, label="MEASURE",
+                                                       reason=reason))
+    result.spans = sorted(measures + [Span(start=s, end=e, label="QUANTITY") for s, e in q_candidates]
+                          + [Span(start=s, end=e, label="DEADLINE") for s, e in d_candidates],
+                          key=lambda s: (s.start, s.end))
     return result
 
 
-def _keep_quantities(text: str, found, measures: list[Span], result: TagResult) -> list[Span]:
-    kept = []
-    for s, e in found:
-        if any(m.start <= s and e <= m.end for m in measures):
-            kept.append(Span(start=s, end=e, label="QUANTITY"))
-        else:
-            result.rejections.append(Rejection(start=s, end=e, text=text[s:e], label="QUANTITY",
-                                               reason="not inside a commitment measure"))
-    return kept
-
-
-def _keep_deadlines(text: str, found, measures: list[Span], result: TagResult) -> list[Span]:
-    spans = [Span(start=s, end=e, label="DEADLINE") for s, e in found]
-    governed = set(link_deadlines(measures, spans, text).values())
-    kept = []
-    for i, span in enumerate(spans):
-        if i in governed:
-            kept.append(span)
-        else:
-            result.rejections.append(Rejection(start=span.start, end=span.end, text=text[span.start:span.end],
-                                               label="DEADLINE", reason="governs no commitment measure"))
-    return kept
+def tag(text: str, anchor: date | None) -> TagResult:
+    """Proposals and filters in one call: the rule tagger's final spans and every rejection."""
+    doc = Document(text, anchor)
+    proposed = propose(doc)
+    filtered = filter_spans(doc, proposed.spans)
+    return TagResult(spans=filtered.spans, rejections=proposed.rejections + filtered.rejections)

@@ -1,0 +1,142 @@
+"""The rule layer over spans from any tagger (rules, model, hybrid): MEASUREs are trimmed and checked,
+QUANTITY and DEADLINE spans are read in their context and parsed into typed values, and a layer-2 span is
+kept only where it belongs to a kept MEASURE. Every span that does not survive becomes a Rejection with
+its reason; offsets are never invented (a trimmed MEASURE starts later inside the span it was given).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extractor.assemble import link_deadlines
+from extractor.rules.context import deadline_context, quantity_context
+from extractor.rules.cues import cues, has, starts
+from extractor.rules.deadline import DeadlineRejection, ParsedDeadline, parse_deadline
+from extractor.rules.measure import outside_deadlines, strip_prefix
+from extractor.rules.quantity import ParsedQuantity, QuantityRejection, parse_quantity
+from extractor.rules.regions import HEADER_FIELD, heading_end, past
+from extractor.schema import Rejection, Span
+from extractor.segment import Document
+
+
+@dataclass
+class Filtered:
+    """The spans that survived, their parsed values (keyed by offsets) and every rejection."""
+
+    spans: list[Span] = field(default_factory=list)
+    quantities: dict[tuple[int, int], ParsedQuantity] = field(default_factory=dict)
+    deadlines: dict[tuple[int, int], ParsedDeadline] = field(default_factory=dict)
+    rejections: list[Rejection] = field(default_factory=list)
+
+    def of(self, label: str) -> list[Span]:
+        return [s for s in self.spans if s.label == label]
+
+
+def quantity_verdict(doc: Document, start: int, end: int) -> ParsedQuantity | QuantityRejection:
+    """The value of the QUANTITY at doc.text[start:end], or why it is none (memoised on the document)."""
+    key = ("QUANTITY", start, end)
+    if key not in doc.verdicts:
+        reason = quantity_context(doc.text, start, end)
+        doc.verdicts[key] = QuantityRejection(reason) if reason else parse_quantity(doc.text[start:end])
+    return doc.verdicts[key]
+
+
+def deadline_verdict(doc: Document, start: int, end: int) -> ParsedDeadline | DeadlineRejection:
+    """The normalised DEADLINE at doc.text[start:end] (against doc.anchor), or why it is none."""
+    key = ("DEADLINE", start, end)
+    if key not in doc.verdicts:
+        reason = deadline_context(doc.text, start, end)
+        doc.verdicts[key] = DeadlineRejection(reason) if reason else parse_deadline(doc.text[start:end], doc.anchor)
+    return doc.verdicts[key]
+
+
+def trim_measure(doc: Document, start: int, end: int, deadlines: list[tuple[int, int]]) -> int:
+    """Where the measure in doc.text[start:end] begins once list markers, discourse markers, the subject,
+    modals and a leading deadline are left outside (memoised: the proposer and the filters ask alike)."""
+    key = ("MEASURE", start, end)
+    if key not in doc.verdicts:
+        doc.verdicts[key] = strip_prefix(doc.text, start, end, deadlines)
+    return doc.verdicts[key]
+
+
+def measure_rejection(doc: Document, start: int, end: int, deadlines: list[tuple[int, int]]) -> str | None:
+    """Why the trimmed span doc.text[start:end] cannot be a measure, whoever proposed it."""
+    text = doc.text
+    core = text[start:end]
+    if start >= end or not outside_deadlines(text, start, end, deadlines):
+        return "nothing left but list markers, a subject, a modal or a deadline"
+    if len(core) < 3:
+        return "too short to be a measure"
+    if starts(core, cues()["courtesy"]) or "感谢" in core:
+        return "courtesy or thanks"
+    if has(core, cues()["declines"]):
+        return "declines or postpones"
+    if past(core):
+        return "reports a past action"
+    line = doc.line_of(start)
+    if line is not None:
+        if HEADER_FIELD.search(line.text):
+            return "in a header field (索引号, 发文日期 …)"
+        title_end = heading_end(text, line)
+        if title_end is not None and end <= title_end:
+            return "a heading, not a measure"
+    return None
+
+
+def _overlaps(span: Span, kept: list[Span]) -> bool:
+    return any(span.start < k.end and k.start < span.end for k in kept)
+
+
+def _reject(span: Span, text: str, reason: str, start: int | None = None) -> Rejection:
+    start = span.start if start is None else start
+    return Rejection(start=start, end=span.end, text=text[start:span.end], label=span.label, reason=reason)
+
+
+def filter_spans(doc: Document, spans: list[Span]) -> Filtered:
+    """Keep, trim, parse or reject every span. Where spans of one label overlap (a hybrid's union), the
+    first one in ``spans`` that passes wins: callers list their preferred source first."""
+    text, out = doc.text, Filtered()
+    deadlines: list[Span] = []
+    for span in (s for s in spans if s.label == "DEADLINE"):
+        verdict = deadline_verdict(doc, span.start, span.end)
+        if isinstance(verdict, DeadlineRejection):
+            out.rejections.append(_reject(span, text, verdict.reason))
+        elif _overlaps(span, deadlines):
+            out.rejections.append(_reject(span, text, "overlaps a kept DEADLINE"))
+        else:
+            deadlines.append(span)
+            out.deadlines[(span.start, span.end)] = verdict
+    measures: list[Span] = []
+    bounds = [(d.start, d.end) for d in deadlines]
+    for span in (s for s in spans if s.label == "MEASURE"):
+        inside = [(a, b) for a, b in bounds if span.start <= a and b <= span.end]
+        start = trim_measure(doc, span.start, span.end, inside)
+        reason = measure_rejection(doc, start, span.end, inside)
+        trimmed = span if start == span.start else span.model_copy(update={"start": min(start, span.end - 1)})
+        if reason:
+            out.rejections.append(_reject(span, text, reason))
+        elif _overlaps(trimmed, measures):
+            out.rejections.append(_reject(span, text, "overlaps a kept MEASURE"))
+        else:
+            measures.append(trimmed)
+    measures.sort(key=lambda s: s.start)
+    quantities: list[Span] = []
+    for span in (s for s in spans if s.label == "QUANTITY"):
+        verdict = quantity_verdict(doc, span.start, span.end)
+        if isinstance(verdict, QuantityRejection):
+            out.rejections.append(_reject(span, text, verdict.reason))
+        elif not any(m.start <= span.start and span.end <= m.end for m in measures):
+            out.rejections.append(_reject(span, text, "not inside a commitment measure"))
+        elif _overlaps(span, quantities):
+            out.rejections.append(_reject(span, text, "overlaps a kept QUANTITY"))
+        else:
+            quantities.append(span)
+            out.quantities[(span.start, span.end)] = verdict
+    governed = set(link_deadlines(measures, deadlines, text).values())
+    for i, span in enumerate(deadlines):
+        if i not in governed:
+            out.rejections.append(_reject(span, text, "governs no commitment measure"))
+            del out.deadlines[(span.start, span.end)]
+    kept_deadlines = [d for i, d in enumerate(deadlines) if i in governed]
+    out.spans = sorted(measures + quantities + kept_deadlines, key=lambda s: (s.start, s.end))
+    return out

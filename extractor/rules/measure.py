@@ -1,0 +1,136 @@
+"""MEASURE boundaries and checks: trim a clause to its measure (list markers, subject, modal and a leading
+deadline stay outside) and say why a clause is not a measure. The rule proposer classifies its clauses
+with these; the rule filters trim and check MEASURE spans from any tagger with the same functions."""
+
+from __future__ import annotations
+
+import re
+
+from extractor.rules.cues import cues, has, starts
+from extractor.rules.modality import ADVERBIALS
+from extractor.segment import LIST_ITEM, RUN_IN_ITEM
+
+QUOTED = re.compile(r"《[^》]*》|“[^”]*”|\"[^\"]*\"")
+# The subject right before a modal stays outside the span: 价格主管部门将…
+SUBJECT_MODAL = re.compile(r"^(?![将拟要对在向为从按把与])[^，,。；;：:\s将]{1,12}?(?=(?:也|还|仍|均|都|亦)?(?:将|拟|计划|准备)(?!来|近|求))")
+FRAMING_TAIL = re.compile(r"(?:要求|部署|精神|规定|原则|思路|方式|方法|途径|形式|手段)$")  # 按照…的要求, even with a verb
+CONDITION = re.compile(r"^(?:待|等|如|若|一旦|如果).{0,30}(?:时|后|前|的话)$")
+YEAR_COPULA = re.compile(r"^(?:今年|明年|本年|(?:19|20)\d{2}年)(?:是|为|既是)")
+CIRCUMSTANCE = re.compile(r"(?:过程中|期间|的同时)$")
+IDEOLOGY = re.compile(r"(?:精神|方针|理念|思想|重要指示|重要讲话|重要论述|决策部署)$")
+FRAMING_YI = re.compile(r"^(?:坚持)?以.{1,40}?为(?:指导|引领|牵引|抓手|重点|目标|核心|主线|契机|统领|导向|根本|突破口|载体|依托|支撑|中心|动力)$")
+def strip_prefix(text: str, start: int, end: int, deadlines: list[tuple[int, int]]) -> int:
+    """Advance past list markers, discourse markers, subjects, modals and leading deadlines."""
+    c = cues()
+    pos = start
+    while pos < end:
+        rest = text[pos:end]
+        m = LIST_ITEM.match(rest) or RUN_IN_ITEM.match(rest)
+        if m and m.end() > 0:
+            pos += m.end()
+            continue
+        if rest[0] in " \t\u3000、":
+            pos += 1
+            continue
+        if rest[0] in "在于" and any(d[0] == pos + 1 for d in deadlines):
+            pos += 1  # 在/于 before a deadline belongs to neither span
+            continue
+        lead = next((d for d in deadlines if d[0] == pos), None)
+        if lead:
+            pos = lead[1]
+            continue
+        framing = starts(rest, c["framing"])
+        subject = SUBJECT_MODAL.match(rest)
+        after_subject = rest[subject.end():] if subject else ""
+        opening = pos == start or bool(LIST_ITEM.fullmatch(text[start:pos].strip()))
+        if (subject and not framing and opening and not has(subject.group(0), c["action_verbs"] + ADVERBIALS)
+                and not re.search(r"\d", subject.group(0))
+                and (not after_subject.startswith("将") or modal_jiang(after_subject[1:], deadlines, pos + subject.end() + 1))):
+            pos += subject.end()  # 价格主管部门将… : the subject before the modal stays outside
+            continue
+        word = starts(rest, c["discourse"]) or starts(rest, c["subjects"]) or starts(rest, c["modals"])
+        if word == "将" and not modal_jiang(rest[1:], deadlines, pos + 1):
+            break  # 将 as 把 (将考核结果与资金挂钩) belongs to the measure
+        if framing and (not word or len(framing) > len(word)):
+            break  # 会同 is framing, not the modal 会
+        if word and len(rest) > len(word) + 1:
+            pos += len(word)
+            continue
+        break
+    return pos
+
+
+def outside_deadlines(text: str, start: int, end: int, deadlines: list[tuple[int, int]]) -> bool:
+    """Whether the clause holds any word beyond its deadlines (到“十五五”末 alone is no measure)."""
+    return any(re.match(r"[\u4e00-\u9fffA-Za-z0-9]", text[i]) and not any(s <= i < e for s, e in deadlines)
+               for i in range(start, end))
+
+
+def modal_jiang(after: str, deadlines: list[tuple[int, int]], pos: int) -> bool:
+    """将 is a modal unless it means 把: 将 + object + 纳入/列入/作为… (将考核结果与资金挂钩)."""
+    if (any(d[0] == pos for d in deadlines) or after[:1] in "对向在于与从按为通过把每"
+            or starts(after, cues()["modals"] + ADVERBIALS)):
+        return True
+    return not any(after.find(v, 1, 30) > 0 for v in cues()["ba_verbs"])  # an object sits between 将 and the verb
+
+
+COVERB = re.compile(r"^(?:对|在|向|为|与|从|按|把|将|由|给|通过|就|以|于|针对|依法|依规|结合|围绕|面向|根据|按照|联合|会同|配合|"
+                    r"每|各|逐|分|全面|同步|统一|定期|及时|尽力|努力|严格|认真|切实|主动|抓紧|尽快|积极)")
+
+
+def verb_led(core: str) -> bool:
+    """The clause opens with its action: adverbials then a verb, or a coverb phrase (对…开展检查) or a
+    distributive (每个项目设立…) followed by a verb. 维护维修难度非常大 merely contains a verb."""
+    verbs = cues()["action_verbs"]
+    rest = core
+    while True:
+        if starts(rest, verbs):
+            return True  # checked before each adverbial is stripped: 加快 is both
+        adverbial = starts(rest, ADVERBIALS)
+        if not adverbial:
+            break
+        rest = rest[len(adverbial):]
+    return bool(COVERB.match(rest)) and has(rest[1:], verbs)
+
+
+def classify(core: str, has_target: bool, first: bool) -> str | None:
+    """None if the clause is a measure, else the reason it is not."""
+    c = cues()
+    if len(core) < 3:
+        return "too short to be a measure"
+    if starts(core, c["courtesy"]) or "感谢" in core:
+        return "courtesy or thanks"
+    if re.search(r"(?:以下|如下|几个方面)", core):
+        return "list introduction"
+    if (starts(core, c["copula"]) and not core.startswith(("为企业", "为群众", "为居民"))) or YEAR_COPULA.match(core):
+        return "a description (是…), not an action"
+    if FRAMING_YI.match(core):
+        return "framing clause (以…为…)"
+    if has(core, c["declines"]):
+        return "declines or postpones"
+    if core.startswith(("关于", "上述")) or CIRCUMSTANCE.search(core) or IDEOLOGY.search(core):
+        return "framing clause (关于…, …过程中, …精神)"
+    if starts(core, c["causal"]) or CONDITION.match(core):
+        return "a cause or condition (由于…, 待…后), not an action"
+    if core.endswith("是") or (re.search(r"^[^，,]{1,10}是(?!否)|^[^，,]{1,6}为(?!了)", core) and not verb_led(core)):
+        return "a description or list introduction (…是)"
+    if has(core, c["evaluative"]):
+        return "evaluates the proposal or addresses the proposer"
+    frame = starts(core, c["framing"])
+    if frame:
+        verb_after = has(QUOTED.sub("", core[len(frame) + 2:]), c["action_verbs"]) and not FRAMING_TAIL.search(core)
+        if not verb_after and not has_target:
+            return f"framing clause ({frame}…)"
+        return None
+    purpose = starts(core, c["purpose"])
+    if purpose == "为" and not core.startswith("为了") and not starts(core[1:], c["action_verbs"] + ADVERBIALS):
+        purpose = None  # 为 + beneficiary + verb (为80岁以上老人发放津贴) is an action, not a purpose
+    if purpose is None and not first:
+        purpose = starts(core, c["result"])
+    if purpose and not has_target:
+        return f"purpose or result clause ({purpose}…)"
+    if has_target and re.match(r"(?:距离|距|位于|约有|现有|共有|总计|目前|现状|天气)", core):
+        return "a description with a number (距离…4公里), not a target"
+    if verb_led(core) or has_target:
+        return None
+    return "does not open with an action (verb, coverb phrase or 每/各 + verb)"

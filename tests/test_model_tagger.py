@@ -35,8 +35,10 @@ def test_every_character_gets_probabilities_across_windows(tiny_model_dir):
     assert abs(float(probs.sum(axis=1).min()) - 1.0) < 1e-4
 
 
-def test_model_pipeline_offsets_are_valid(tiny_model_dir):
-    extractor = Extractor.load("model", tiny_model_dir)
+@pytest.mark.parametrize("name", ["model", "hybrid"])
+def test_model_pipeline_offsets_are_valid(tiny_model_dir, name):
+    extractor = Extractor.load(name, tiny_model_dir, device="cpu")
+    assert extractor.name == name
     result = extractor.extract(Notice(id="t", text=TEXT, date=date(2025, 3, 1)))
     for span in result.spans:
         assert 0 <= span.start < span.end <= len(TEXT) and 0.0 <= span.score <= 1.0

@@ -1,21 +1,44 @@
-"""``commitments train …``: the training subcommands (``pretrain`` now; ``finetune`` later)."""
+"""``commitments train …``: the training subcommands. The training modules import torch and
+transformers, so they are imported only when a training command runs (``commitments --help`` and
+extraction stay fast)."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
+from pathlib import Path
 
-from training import pretrain
+
+def _run(module: str):
+    def handler(args: argparse.Namespace) -> int:
+        return importlib.import_module(module).run(args)
+
+    return handler
+
+
+def add_pretrain_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", required=True, type=Path, help="YAML file (see training/configs/)")
+    parser.add_argument(
+        "--resume",
+        nargs="?",
+        const="latest",
+        default=None,
+        help="resume from CHECKPOINT, or from the latest one in output_dir when given alone",
+    )
+    parser.add_argument(
+        "--export", type=Path, default=None, help="also save the final encoder to this directory"
+    )
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     train = subparsers.add_parser(
-        "train", help="pretrain the character encoder (and, later, fine-tune the tagger)"
+        "train", help="pretrain the character encoder, fine-tune the commitment tagger"
     )
     sub = train.add_subparsers(dest="train_command", required=True, metavar="STEP")
     parser = sub.add_parser(
         "pretrain",
         help="masked-LM pretraining of the character encoder",
-        description=pretrain.__doc__.splitlines()[0],
+        description="Masked-LM pretraining of the project's character encoder (training/pretrain.py).",
     )
-    pretrain.add_arguments(parser)
-    parser.set_defaults(func=pretrain.run)
+    add_pretrain_arguments(parser)
+    parser.set_defaults(func=_run("training.pretrain"))

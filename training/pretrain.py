@@ -336,20 +336,6 @@ def resolve_resume(value: str | None, output_dir: Path) -> Path | None:
     return path
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", required=True, type=Path, help="YAML file (see training/configs/)")
-    parser.add_argument(
-        "--resume",
-        nargs="?",
-        const="latest",
-        default=None,
-        help="resume from CHECKPOINT, or from the latest one in output_dir when given alone",
-    )
-    parser.add_argument(
-        "--export", type=Path, default=None, help="also save the final encoder to this directory"
-    )
-
-
 def run(args: argparse.Namespace) -> int:
     config = PretrainConfig.from_yaml(args.config)
     if os.environ.get("OMP_NUM_THREADS") is None:
@@ -360,8 +346,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from training.cli import add_pretrain_arguments
+
     parser = argparse.ArgumentParser(prog="python -m training.pretrain", description=__doc__.splitlines()[0])
-    add_arguments(parser)
+    add_pretrain_arguments(parser)
     return run(parser.parse_args(argv))
 
 

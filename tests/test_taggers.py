@@ -1,0 +1,162 @@
+"""The tagger registry and the one filter path: spans from any tagger meet the same rule filters.
+
+Spans injected as if a model had proposed them must come out exactly as the rule tagger's own proposals
+do (same kept spans, same rejection reasons), for every golden case and for known false positives."""
+
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from extractor.markup import parse
+from extractor.pipeline import Extractor
+from extractor.schema import Notice, Span, TagResult
+from extractor.segment import Document
+from extractor.taggers import NAMES, TAGGERS, load_tagger
+from extractor.taggers.hybrid import HybridTagger
+from extractor.taggers.rules import RuleTagger
+
+CASES = [
+    [part.strip() for part in line.split("|", 2)]
+    for line in (Path(__file__).parent / "golden" / "rule_cases.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+]
+
+
+class InjectedTagger:
+    """Stands in for a model: proposes fixed spans, as a token classifier would, with no rule context."""
+
+    name = "model"
+
+    def __init__(self, spans):
+        self.spans = spans
+
+    def __call__(self, doc: Document) -> TagResult:
+        return TagResult(spans=[s.model_copy(update={"score": 0.9}) for s in self.spans])
+
+
+class Silent:
+    name = "model"
+
+    def __call__(self, doc: Document) -> TagResult:
+        return TagResult()
+
+
+def _reasons(extraction):
+    return {(r.start, r.end, r.label, r.reason) for r in extraction.rejections if r.label != "MEASURE"}
+
+
+def _kept(extraction):
+    return {(s.start, s.end, s.label) for s in extraction.spans}
+
+
+def test_registry_names_every_tagger_and_refuses_unknown_ones():
+    assert set(NAMES) == {"rules", "model", "hybrid"} == set(TAGGERS)
+    assert isinstance(load_tagger("rules"), RuleTagger)
+    with pytest.raises(ValueError, match="unknown tagger 'crf'"):
+        load_tagger("crf")
+
+
+def _filter_paths(spans):
+    """The 'model' path (injected spans alone) and the 'hybrid' path (injected spans + rule proposals)."""
+    return {"model": Extractor(InjectedTagger(spans)),
+            "hybrid": Extractor(HybridTagger(InjectedTagger(spans), RuleTagger()))}
+
+
+@pytest.mark.parametrize("case_id,anchor,markup", CASES, ids=[c[0] for c in CASES])
+def test_golden_cases_through_every_filter_path(case_id, anchor, markup):
+    gold = parse(markup)
+    notice = Notice(id=case_id, text=gold.text, date=date.fromisoformat(anchor))
+    rules = Extractor.load("rules").extract(notice)
+    proposed = RuleTagger()(Document(gold.text, notice.date)).spans  # what the rules propose, pre-filter
+    for name, extractor in _filter_paths(proposed).items():
+        got = extractor.extract(notice)
+        assert _kept(got) == _kept(rules), f"{name}: kept spans differ from the rule tagger's"
+        # the hybrid sees each rule span twice (as the model's and as the rules'): the copy is an overlap
+        reasons = {r for r in _reasons(got) if not r[3].startswith("overlaps a kept")}
+        assert reasons == _reasons(rules), name
+        assert ([c.model_dump(exclude={"score"}) for c in got.commitments]
+                == [c.model_dump(exclude={"score"}) for c in rules.commitments]), name
+
+
+# (id, anchor, text, injected spans as (surface, label) with the MEASURE first, the expected reason)
+FALSE_POSITIVES = [
+    ("ordinal", "2025-03-01", "下一步，将落实第5个项目。", [("落实第5个项目", "MEASURE"), ("5个", "QUANTITY")],
+     "ordinal (第N)"),
+    ("year-object", "2025-03-01", "下一步，将做好今年工作。", [("做好今年工作", "MEASURE"), ("今年", "DEADLINE")],
+     "the year belongs to an object"),
+    ("code", "2025-03-01", "下一步，将推广5G应用。", [("推广5G应用", "MEASURE"), ("5G", "QUANTITY")], None),
+    ("quoted", "2025-03-01", "下一步，将实施“512”工程。", [("实施“512”工程", "MEASURE"), ("512", "QUANTITY")], None),
+    ("title-years", "2025-03-01", "下一步，将落实《行动方案（2024—2026年）》。",
+     [("落实《行动方案（2024—2026年）》", "MEASURE"), ("2024—2026年", "DEADLINE")], "inside a quoted name or a title"),
+    ("frequency", "2025-03-01", "下一步，将每年开展评估。", [("每年开展评估", "MEASURE"), ("年", "DEADLINE")], None),
+    ("past-date", "2025-03-01", "下一步，将在2023年底前完成改造。",
+     [("完成改造", "MEASURE"), ("2023年底前", "DEADLINE")], "before the notice date"),
+    ("outside-measure", "2025-03-01", "全市现有养老机构12家。下一步，将加强监管。",
+     [("加强监管", "MEASURE"), ("12家", "QUANTITY")], "not inside a commitment measure"),
+    ("no-measure-governed", "2025-03-01", "年底前。", [("年底前", "DEADLINE")], "governs no commitment measure"),
+]
+
+
+@pytest.mark.parametrize("case", FALSE_POSITIVES, ids=[c[0] for c in FALSE_POSITIVES])
+@pytest.mark.parametrize("path", ["rules", "model", "hybrid"])
+def test_false_positives_are_rejected_on_every_path(case, path):
+    case_id, anchor, text, injected, reason = case
+    notice = Notice(id=case_id, text=text, date=date.fromisoformat(anchor))
+    spans = []
+    for surface, label in injected:
+        start = text.index(surface)
+        spans.append(Span(start=start, end=start + len(surface), label=label))
+    extractor = Extractor.load("rules") if path == "rules" else _filter_paths(spans)[path]
+    got = extractor.extract(notice)
+    layer2 = [s for s in spans if s.label != "MEASURE"][0]
+    assert (layer2.start, layer2.end, layer2.label) not in _kept(got)
+    if path != "rules":  # the injected span itself is rejected, with a reason
+        rejected = [r for r in got.rejections if (r.start, r.end, r.label) == (layer2.start, layer2.end, layer2.label)]
+        assert rejected and all(r.reason for r in rejected)
+        if reason:
+            assert any(reason in r.reason for r in rejected), [r.reason for r in rejected]
+
+
+def test_model_measures_are_trimmed_and_checked_with_reasons():
+    text = "一、主要做法\n感谢您对我们工作的支持。下一步，我局将在年底前新建社区食堂3个。"
+    anchor = date(2025, 3, 1)
+    injected = [Span(start=0, end=6, label="MEASURE"),  # a heading
+                Span(start=text.index("感谢"), end=text.index("。"), label="MEASURE"),  # courtesy
+                Span(start=text.index("我局"), end=len(text) - 1, label="MEASURE"),  # subject+modal+deadline inside
+                Span(start=text.index("年底前"), end=text.index("年底前") + 3, label="DEADLINE")]
+    got = Extractor(InjectedTagger(injected)).extract(Notice(id="t", text=text, date=anchor))
+    measures = [text[s.start:s.end] for s in got.spans if s.label == "MEASURE"]
+    assert measures == ["新建社区食堂3个"]
+    reasons = {r.reason for r in got.rejections if r.label == "MEASURE"}
+    assert "courtesy or thanks" in reasons and "a heading, not a measure" in reasons
+
+
+def test_hybrid_takes_rule_recall_where_the_model_is_silent():
+    text = "下一步，我局将在年底前新建社区食堂3个。"
+    notice = Notice(id="t", text=text, date=date(2025, 3, 1))
+    measure = text.index("新建")
+    model_only = Extractor(InjectedTagger([Span(start=measure, end=len(text) - 1, label="MEASURE")]))
+    hybrid = Extractor(HybridTagger(model_only.tagger, RuleTagger()))
+    assert {s.label for s in model_only.extract(notice).spans} == {"MEASURE"}
+    got = hybrid.extract(notice)
+    assert {text[s.start:s.end] for s in got.spans} == {"新建社区食堂3个", "年底前", "3个"}
+    assert got.commitments[0].deadline.end_date == date(2025, 12, 31)
+    scores = {text[s.start:s.end]: s.score for s in got.spans}
+    assert scores["新建社区食堂3个"] == 0.9 and scores["年底前"] == 1.0  # model spans keep the model's score
+    silent = Extractor(HybridTagger(Silent(), RuleTagger())).extract(notice)
+    assert silent.commitments == []  # MEASURE comes from the model: rule spans alone make no commitment
+
+
+def test_a_rules_only_extract_imports_neither_torch_nor_transformers(tmp_path):
+    notice = tmp_path / "n.txt"
+    notice.write_text("发文日期：2025-03-01\n下一步，我局将在年底前新建社区食堂3个。\n", encoding="utf-8")
+    code = ("import sys; from extractor.cli import main; "
+            f"rc = main(['extract', {str(notice)!r}, '-o', {str(tmp_path / 'o.jsonl')!r}, '--tagger', 'rules']); "
+            "bad = [m for m in ('torch', 'transformers', 'training.pretrain') if m in sys.modules]; "
+            "print('IMPORTED', bad); sys.exit(rc or (1 if bad else 0))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "IMPORTED []" in out.stdout

@@ -107,7 +107,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--gold", type=Path, help="annotations folder (notices/*.json, splits.json), a folder of "
                                              "notice JSON files, or one file")
     p.add_argument("--split", choices=("train", "dev", "test"), help="score one split (default: every notice)")
-    p.add_argument("--system", help="rules | model | jionlp | PATH.jsonl (predictions in the extract format)")
+    p.add_argument("--system", help="rules | model | hybrid | jionlp | PATH.jsonl (predictions in the extract format)")
     p.add_argument("--compare", nargs="+", metavar="SYSTEM", help="several systems side by side (after --system, "
                                                                   "if given); the first is the reference")
     p.add_argument("--model-dir", type=Path, help="checkpoint for the model system")

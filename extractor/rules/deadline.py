@@ -1,7 +1,7 @@
 """Deadlines: candidate terms, and normalising a span against an explicit anchor date (the notice date).
 
 Kinds: ``by`` (done by an end date; start is the anchor), ``period`` (work spread over a period),
-``vague`` (尽快, 近期: no dates). Without an anchor, relative expressions keep their kind and text but
+``from`` (自8月15日起: a start date, open end), ``vague`` (尽快, 近期: no dates). Without an anchor, relative expressions keep their kind and text but
 get no dates. The terms live in rules/data/deadlines.yaml with examples the tests run.
 """
 
@@ -11,10 +11,11 @@ import calendar
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 import cn2an
+from dateutil.relativedelta import relativedelta
 
 from extractor.rules.tables import table
 
@@ -38,6 +39,14 @@ def _num(raw: str) -> int:
     return int(raw) if raw.isdigit() else int(cn2an.cn2an(raw, "smart"))
 
 
+def _month_num(m: re.Match[str], *groups: str) -> int:
+    raw = next(m.group(g) for g in groups if m.group(g))
+    month = _num(raw)
+    if not 1 <= month <= 12:
+        raise ValueError(f"month {month} out of range")
+    return month
+
+
 def _year(m: re.Match[str], anchor: date | None) -> int | None:
     """Explicit year, or the anchor year shifted by 今/本/明; None when relative with no anchor."""
     groups = m.groupdict()
@@ -53,10 +62,13 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _add_months(d: date, months: int) -> date:
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+def _add_working_days(d: date, n: int) -> date:
+    """n working days after d, skipping Saturdays and Sundays (public holidays are not known here)."""
+    while n > 0:
+        d += timedelta(days=1)
+        if d.weekday() < 5:
+            n -= 1
+    return d
 
 
 def _by(anchor: date | None, end: date | None) -> ParsedDeadline:
@@ -97,12 +109,69 @@ def _month(m, anchor):
 
 
 def _calendar_date(m, anchor):
-    return DeadlineRejection("a calendar date without 前: the notice's own date or an event's date")
+    year = _year(m, anchor)
+    if year is None:
+        return _by(anchor, None)
+    return _by(anchor, date(year, _month_num(m, "m"), int(m.group("d"))))
+
+
+def _from_date(m, anchor):
+    if m.group("y2"):
+        return ParsedDeadline("from", date(int(m.group("y2")), 1, 1), None, relative=False)
+    if not m.group("m"):  # 即日起
+        return ParsedDeadline("from", anchor, None, relative=anchor is None)
+    year = _year(m, anchor)
+    if year is None:
+        return ParsedDeadline("from", None, None, relative=True)
+    day = int(m.group("d")) if m.group("d") else 1
+    return ParsedDeadline("from", date(year, _month_num(m, "m"), day), None, relative=False)
+
+
+def _date_range(m, anchor):
+    year = _year(m, anchor)
+    if year is None:
+        return _period(None, None)
+    first = date(year, _month_num(m, "m"), int(m.group("d")))
+    last = date(int(m.group("y2")) if m.group("y2") else year, _month_num(m, "m2", "m"), int(m.group("d2")))
+    if last < first:
+        return DeadlineRejection(f"date range {first}–{last} runs backwards")
+    return _period(first, last)
 
 
 def _month_period(m, anchor):
-    year, month = int(m.group("y")), int(m.group("m"))
+    year = _year(m, anchor)
+    if year is None:
+        return _period(None, None)
+    month = _month_num(m, "m", "m2")
     return _period(date(year, month, 1), _month_end(year, month))
+
+
+def _month_part(m, anchor):
+    """上旬/初 days 1–10, 中旬/中 11–20, 下旬 21–end."""
+    year = _year(m, anchor)
+    if year is None:
+        return ParsedDeadline("by" if m.group("tail") else "period", None, None, relative=True)
+    month = _month_num(m, "m")
+    first, last = {"上旬": (1, 10), "初": (1, 10), "中旬": (11, 20), "中": (11, 20)}.get(
+        m.group("part"), (21, _month_end(year, month).day))
+    if m.group("tail"):
+        return _by(anchor, date(year, month, last))
+    return _period(date(year, month, first), date(year, month, last))
+
+
+def _relative_period(m, anchor):
+    if anchor is None:
+        kind = "period" if m.group("next_week") or m.group("next_month") else "by"
+        return ParsedDeadline(kind, None, None, relative=True)
+    if m.group("next_week"):
+        monday = anchor + timedelta(days=7 - anchor.weekday())
+        return _period(monday, monday + timedelta(days=6))
+    if m.group("this_week"):
+        return _by(anchor, anchor + timedelta(days=6 - anchor.weekday()))
+    if m.group("next_month"):
+        first = anchor.replace(day=1) + relativedelta(months=1)
+        return _period(first, _month_end(first.year, first.month))
+    return _by(anchor, _month_end(anchor.year, anchor.month))
 
 
 def _school_term(m, anchor):
@@ -158,11 +227,20 @@ def _explicit_year(m, anchor):
 
 
 def _within(m, anchor):
-    n = _num(m.group("n") or m.group("n2"))
-    unit = m.group("unit") or m.group("unit2")
+    raw = m.group("n") or m.group("n2")
+    unit = (m.group("unit") or m.group("unit2")).lstrip("个")
     if anchor is None:
         return _by(None, None)
-    return _by(anchor, _add_months(anchor, n * 12 if unit == "年" else n))
+    if raw == "半":  # 半年内, 半个月内
+        return _by(anchor, anchor + (relativedelta(months=6) if unit == "年" else timedelta(days=15)))
+    n = _num(raw)
+    if unit == "工作日":
+        return _by(anchor, _add_working_days(anchor, n))
+    if unit in ("天", "日"):
+        return _by(anchor, anchor + timedelta(days=n))
+    if unit in ("周", "星期", "礼拜"):
+        return _by(anchor, anchor + timedelta(weeks=n))
+    return _by(anchor, anchor + relativedelta(months=n * 12 if unit == "年" else n))
 
 
 def _vague(m, anchor):
@@ -173,7 +251,8 @@ RESOLVERS: dict[str, Callable[[re.Match[str], date | None], ParsedDeadline | Dea
     "plan_period": _plan_period, "year_range": _year_range, "month": _month, "quarter": _quarter,
     "half_year": _half_year, "year_end": _year_end, "whole_year": _whole_year, "year": _explicit_year,
     "within": _within, "vague": _vague, "calendar_date": _calendar_date, "month_period": _month_period,
-    "school_term": _school_term,
+    "school_term": _school_term, "from_date": _from_date, "date_range": _date_range, "month_part": _month_part,
+    "relative_period": _relative_period,
 }
 
 
@@ -202,6 +281,9 @@ def parse_deadline(text: str, anchor: date | None) -> ParsedDeadline | DeadlineR
 def _past_check(parsed: ParsedDeadline | DeadlineRejection, anchor: date | None):
     if isinstance(parsed, ParsedDeadline) and anchor and parsed.end and parsed.end < anchor:
         return DeadlineRejection(f"ends {parsed.end} before the notice date {anchor}: background, not a deadline")
+    if isinstance(parsed, ParsedDeadline) and parsed.kind == "from" and anchor and parsed.start and parsed.start < anchor:
+        return DeadlineRejection(f"starts {parsed.start} before the notice date {anchor}: a rule already in force, "
+                                 "background, not a deadline")
     return parsed
 
 

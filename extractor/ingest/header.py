@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import cn2an
+
 DATE = r"(?P<y>(?:19|20)\d{2})\s*[-年/.]\s*(?P<m>\d{1,2})\s*[-月/.]\s*(?P<d>\d{1,2})\s*日?"
 _CN_DIGITS = "〇零一二三四五六七八九"
 CN_DATE = rf"(?P<cy>[{_CN_DIGITS}]{{4}})年(?P<cm>[十{_CN_DIGITS}]{{1,2}})月(?P<cd>[十{_CN_DIGITS}]{{1,3}})日"
@@ -34,14 +36,13 @@ def parse_date(text: str) -> date | None:
 
 
 def _cn_int(s: str, year: bool = False) -> int:
-    digits = {c: i for i, c in enumerate("〇一二三四五六七八九")}
-    digits["零"] = 0
+    """二〇二五 (a year, written digit by digit) or 十二 / 二十一 (through cn2an)."""
     if year:
-        return int("".join(str(digits[c]) for c in s))
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
-    return digits[s]
+        return int(s.translate(_YEAR_DIGITS))
+    return int(cn2an.cn2an(s, "smart"))
+
+
+_YEAR_DIGITS = str.maketrans({c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"})
 
 
 def _field(head: str, names: str) -> str | None:

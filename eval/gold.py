@@ -84,11 +84,37 @@ def _split_ids(root: Path, split: str) -> tuple[set[str], str]:
     raise GoldError(f"--split {split} needs {path} (write it with `commitments annotations split`)")
 
 
-def load_gold(path: Path, split: str | None = None) -> GoldSet:
-    """Gold notices under ``path``, restricted to ``split`` when given, sorted by id."""
+DEFAULT_CORPUS = Path("../shared/corpus")
+
+
+def _load_standoff(path: Path, split: str | None, corpus: Path | None) -> GoldSet:
+    from extractor.annotations.standoff import StandoffError, load_real
+
+    corpus = corpus or (DEFAULT_CORPUS if DEFAULT_CORPUS.is_dir() else None)
+    if corpus is None:
+        raise GoldError(f"{path} is standoff gold over real text: give --corpus DIR (the folder of the corpus "
+                        "JSON Lines files, e.g. ../shared/corpus) to join its text")
+    try:
+        notices = load_real(path, corpus, split)
+    except (StandoffError, OSError) as exc:
+        raise GoldError(str(exc)) from exc
+    if not notices:
+        raise GoldError(f"{path}: no standoff gold document" + (f" in split {split!r}" if split else ""))
+    return GoldSet(notices, split, f"{path} (text joined from {corpus})",
+                   str(path / "splits.json") if split else None)
+
+
+def load_gold(path: Path, split: str | None = None, corpus: Path | None = None) -> GoldSet:
+    """Gold notices under ``path``, restricted to ``split`` when given, sorted by id. A folder of standoff
+    gold (``annotations/real``) is joined with the real text under ``corpus`` (default ../shared/corpus
+    where it exists)."""
+    from extractor.annotations.standoff import is_standoff_dir
+
     path = Path(path)
     if not path.exists():
         raise GoldError(f"{path} does not exist")
+    if is_standoff_dir(path):
+        return _load_standoff(path, split, corpus)
     root = None
     if path.is_file():
         notices, source = _from_json([path]), str(path)

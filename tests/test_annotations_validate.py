@@ -239,6 +239,8 @@ def test_build_writes_deterministic_json_and_removes_stale(tmp_path: Path):
     ("翻一番", 2, "倍", "=", None),
     ("5%左右", 5, "%", "~", None),
     ("控制在30微克/立方米以内", 30, "微克/立方米", "<=", None),
+    ("30微克／立方米以下", 30, "微克/立方米", "<=", None),  # full-width slash of real text
+    ("超亿元", 100000000, "元", ">", None),
 ])
 def test_fallback_quantity_check_accepts_guideline_examples(text, value, unit, comparator, upper):
     from extractor.annotations.values import check_quantity
@@ -268,3 +270,16 @@ def test_cli_build_validate_stats_split(tmp_path: Path, capsys):
     assert main(["annotations", "validate", str(out)]) == 1
     printed = capsys.readouterr().out
     assert "[quantity-value]" in printed and "[sources-in-sync]" in printed and "c-0@" in printed
+
+
+@pytest.mark.parametrize("piece,ok", [
+    ("认真落实《\n城市更新工作纲要\n》", True),     # a title broken over lines
+    ("广义货币M\n2\n余额增长", True),               # a stray character on its own line
+    ("保持总体稳\n\u200b\n定", True),              # a zero-width line
+    ("完成道路改造\n加快管网建设", False),            # a real line end
+    ("完成道路改造。加快管网建设", False),
+])
+def test_layout_debris_is_no_sentence_end(piece, ok):
+    from extractor.annotations.validate import SENTENCE_END, _layout_break
+    ends = [i for i, ch in enumerate(piece) if ch in SENTENCE_END and not _layout_break(piece, i)]
+    assert (ends == []) == ok

@@ -231,6 +231,19 @@ def run(src: Path, second: Path, sample: Path) -> Agreement:
     return result
 
 
+def run_real(gold_dir: Path, second: Path, corpus: Path) -> Agreement:
+    """The blind second pass over real documents (standoff, both joined with the corpus) against the gold,
+    on every document both passes hold."""
+    from extractor.annotations.standoff import load_real, notice_dict
+
+    gold = {n.id: n for n in load_real(gold_dir, corpus)}
+    result = Agreement()
+    for other in sorted(load_real(second, corpus), key=lambda n: n.id):
+        if other.id in gold:
+            compare(notice_dict(gold[other.id]), notice_dict(other), result)
+    return result
+
+
 def table(result: Agreement) -> str:
     rows = ["| label | first pass | second pass | exact match | exact F1 | overlap match | overlap F1 |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]

@@ -271,6 +271,9 @@ def from_result(notice_id: str, text: str, metadata: dict[str, Any], result: lis
     return notice
 
 
+_FILE_NAME = re.compile(r"[^/\\\x00]{1,200}")
+
+
 def import_tasks(tasks: list[dict[str, Any]], use_predictions: bool = False
                  ) -> tuple[list[dict[str, Any]], list[str]]:
     """Notices from Label Studio tasks, and warnings for tasks skipped (no annotation)."""
@@ -278,6 +281,9 @@ def import_tasks(tasks: list[dict[str, Any]], use_predictions: bool = False
     for i, task in enumerate(tasks):
         data = task.get("data", {})
         nid = str(data.get("notice_id") or data.get("id") or task.get("id") or f"task-{i}")
+        if nid in (".", "..") or not _FILE_NAME.fullmatch(nid):  # the id becomes OUTPUT/<id>.json
+            raise ValueError(f"task {i}: notice id {nid!r} is not a plain file name (no /, \\ or NUL); "
+                             "rename it in the task data")
         result = _annotation(task, use_predictions)
         if result is None:
             warnings.append(f"{nid}: no submitted annotation, skipped")

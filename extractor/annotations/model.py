@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictInt, Tag, model_validator
 
 from extractor.schema import Comparator, DeadlineKind, Label, QuantityRole
 
@@ -33,6 +33,29 @@ class GoldMetadata(_Strict):
     kind: NoticeKind
     topic: NonEmpty
     region: NonEmpty
+
+
+Genre = Literal["reply", "report"]
+
+
+class RealMetadata(_Strict):
+    """Metadata of a real document (standoff gold over ``../shared/corpus``): no issuer, level, kind or
+    topic; ``doc_date`` is the annotation anchor (the date relative deadlines resolve against)."""
+    doc_date: dt.date
+    genre: Genre
+    source: NonEmpty             # corpus file name, e.g. citizen_message_replies.jsonl
+    record_id: NonEmpty          # the record's ``id`` in that file
+    region: tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)]]  # annotated part of the record
+    annotator: NonEmpty
+    split: Literal["train", "dev", "test"] | None = None  # from annotations/real/splits.json when listed
+
+
+_TEAM, _REAL = "team", "real"
+
+
+def _metadata_kind(value: object) -> str:
+    fields = value if isinstance(value, dict) else vars(value) if hasattr(value, "__dict__") else {}
+    return _REAL if "genre" in fields or "record_id" in fields else _TEAM
 
 
 class GoldSpan(_Strict):
@@ -111,9 +134,16 @@ class GoldCommitment(_Strict):
 
 
 class GoldNotice(_Strict):
-    id: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    id: Annotated[str, Field(min_length=1, pattern=r"^\w[\w.-]*$")]
     text: NonEmpty
-    metadata: GoldMetadata
+    # A team notice has the full GoldMetadata; a real document (extractor.annotations.standoff) has
+    # RealMetadata. Both are strict, so neither admits a partial mix of the two.
+    # The discriminator picks one model (a real document's metadata names its genre), so errors
+    # speak of that model's fields only, never of both alternatives.
+    metadata: Annotated[
+        Annotated[GoldMetadata, Tag(_TEAM)] | Annotated[RealMetadata, Tag(_REAL)],
+        Discriminator(_metadata_kind),
+    ]
     spans: list[GoldSpan]
     commitments: list[GoldCommitment]
     notes: list[str] | None = None  # free-text remarks (the shared example file carries some)
@@ -126,7 +156,8 @@ def format_validation_error(exc: Exception) -> list[tuple[str, str]]:
         return [("", str(exc))]
     out = []
     for err in errors():
-        loc = ".".join(str(p) for p in err.get("loc", ()))
+        # Union tags are the model's plumbing, not a place in the file.
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p not in (_TEAM, _REAL))
         msg = err.get("msg", "")
         if err.get("type") == "extra_forbidden":
             msg = "unknown key (extra keys are not allowed)"

@@ -61,6 +61,8 @@ def report(notices: list[dict[str, Any]], batch_of: dict[str, str | None] | None
     batch_of = batch_of or {}
     split_of = split_of or {}
     counts = sum((_label_counts(n) for n in notices), Counter())
+    # Team notices carry issuer / level / kind / topic; real documents (standoff gold) genre / annotator.
+    team = all("issuer" in n["metadata"] for n in notices)
     lengths = [len(n["text"]) for n in notices]
     commitments = [c for n in notices for c in n["commitments"]]
     quantities = [q for c in commitments for q in c["quantities"]]
@@ -77,8 +79,8 @@ def report(notices: list[dict[str, Any]], batch_of: dict[str, str | None] | None
         ["  with a deadline", sum(c["deadline"] is not None for c in commitments), ""],
         ["notices without a quantity", sum(not any(s["label"] == "QUANTITY" for s in n["spans"])
                                            for n in notices), ""],
-        ["issuers", len({n["metadata"]["issuer"] for n in notices}), ""],
-        ["topics", len({n["metadata"]["topic"] for n in notices}), ""],
+        *([["issuers", len({n["metadata"]["issuer"] for n in notices}), ""],
+           ["topics", len({n["metadata"]["topic"] for n in notices}), ""]] if team else []),
     ])]
     if lengths:
         parts.append(_table("Length (characters)", ["", "value"], [
@@ -87,11 +89,19 @@ def report(notices: list[dict[str, Any]], batch_of: dict[str, str | None] | None
             *[[f"{lo}-{hi if hi < 10**9 else ''}", sum(lo <= x < hi for x in lengths)] for lo, hi in LENGTH_BINS],
         ]))
     parts.append(_group(notices, lambda n: split_of.get(n["id"], "(none)"), "By split"))
-    parts.append(_group(notices, lambda n: batch_of.get(n["id"]) or "(unknown)", "By batch"))
-    parts.append(_group(notices, lambda n: n["metadata"]["level"], "By level"))
-    parts.append(_group(notices, lambda n: n["metadata"]["kind"], "By kind"))
-    parts.append(_group(notices, lambda n: n["metadata"]["topic"], "By topic"))
-    if split_of:
+    if not team:
+        parts.append(_group(notices, lambda n: n["metadata"].get("genre") or "(none)", "By genre"))
+        parts.append(_group(notices, lambda n: f'{n["metadata"].get("genre")} / {split_of.get(n["id"], "(none)")}',
+                            "By genre and split"))
+        parts.append(_group(notices, lambda n: n["metadata"].get("annotator") or "(none)", "By annotator"))
+        parts.append(_group(notices, lambda n: "with a commitment" if n["commitments"] else "no commitment",
+                            "Documents with / without a commitment"))
+    else:
+        parts.append(_group(notices, lambda n: batch_of.get(n["id"]) or "(unknown)", "By batch"))
+        parts.append(_group(notices, lambda n: n["metadata"]["level"], "By level"))
+        parts.append(_group(notices, lambda n: n["metadata"]["kind"], "By kind"))
+        parts.append(_group(notices, lambda n: n["metadata"]["topic"], "By topic"))
+    if split_of and team:
         def field_sets(field: str) -> tuple[set, set]:
             test = {n["metadata"][field] for n in notices if split_of.get(n["id"]) == "test"}
             rest = {n["metadata"][field] for n in notices if split_of.get(n["id"]) in ("train", "dev")}

@@ -7,7 +7,7 @@ Rules (the names printed in brackets):
   offsets                        spans and commitment offsets lie inside the text
   span-text                      a span's optional ``text`` equals its slice
   span-boundary                  no span starts or ends with whitespace or clause punctuation, and no
-                                 span runs across a sentence end (。；！？ or a line break)
+                                 span runs across a sentence end (。；！？ or a line break that is not layout debris)
   duplicate-span, layer-overlap  spans within one layer never overlap (nor repeat)
   layer-nesting                  a QUANTITY or DEADLINE lies inside a MEASURE or outside all of them
   layer2-sentence                QUANTITY / DEADLINE only in sentences with a MEASURE (a DEADLINE may
@@ -61,6 +61,21 @@ class Issue:
         return f"{self.severity.upper()} {where} [{self.rule}] {self.message}"
 
 
+_INVISIBLE = "\u200b\u200c\u200d\ufeff"
+
+
+def _layout_break(piece: str, i: int) -> bool:
+    """A line break inside a span that is layout debris of the source, not a sentence end: it sits inside
+    an open 《…》 title, or a neighbouring line holds at most two visible characters (M\n2\n和…, 稳\n\u200b\n定)."""
+    if piece[i] != "\n":
+        return False
+    if piece[:i].count("《") > piece[:i].count("》"):
+        return True
+    before = piece[:i].rsplit("\n", 1)[-1]
+    after = piece[i + 1:].split("\n", 1)[0]
+    return any(len(line.strip().strip(_INVISIBLE)) <= 2 for line in (before, after))
+
+
 def _snippet(text: str, start: int, end: int) -> str:
     return repr(text[start:end]) if 0 <= start < end <= len(text) else f"{start}-{end}"
 
@@ -86,7 +101,7 @@ def check_notice(notice: GoldNotice) -> list[Issue]:
             add(s.start, "span-text", f"{s.label} text {s.text!r} differs from the slice {piece!r}")
         if piece != piece.strip() or piece[0] in BOUNDARY_CHARS or piece[-1] in BOUNDARY_CHARS:
             add(s.start, "span-boundary", f"{s.label} {piece!r} starts or ends with whitespace or punctuation")
-        inner = [i for i, ch in enumerate(piece) if ch in SENTENCE_END]
+        inner = [i for i, ch in enumerate(piece) if ch in SENTENCE_END and not _layout_break(piece, i)]
         if inner:
             add(s.start + inner[0], "span-boundary", f"{s.label} {piece!r} runs across a sentence end")
     by_label: dict[str, list] = defaultdict(list)
@@ -268,3 +283,49 @@ def default_src(path: Path) -> Path:
     """annotations/notices -> annotations/src (for one file: its directory's sibling)."""
     base = path.parent if path.is_file() else path
     return base.parent / "src"
+
+
+def validate_real(gold_dir: Path, corpus: Path) -> tuple[list[Issue], int]:
+    """Issues of the standoff gold under ``gold_dir`` (annotations/real) joined with the corpus: the file
+    model and the fingerprint (rule ``standoff``), every notice rule above, and the frozen split
+    (``real-split``: every document in exactly one split, no split entry without a document)."""
+    from extractor.annotations import standoff
+
+    files = standoff.standoff_files(gold_dir)
+    store = standoff.Corpus(corpus)
+    split_of = standoff.read_splits(gold_dir)
+    issues: list[Issue] = []
+    notices: list[GoldNotice] = []
+    keys: dict[str, Path] = {}
+    for f in files:
+        try:
+            doc = standoff.read_doc(f)
+            text = standoff.join(doc, store, str(f))
+            notice = standoff.to_notice(doc, text, split_of.get(doc.key))
+        except ValueError as exc:
+            issues.append(Issue(f.stem, None, "standoff", str(exc)))
+            continue
+        if doc.key != f.stem or Path(doc.source).stem != f.parent.name:
+            issues.append(Issue(doc.key, None, "id-file", f"key {doc.key!r} / source {doc.source!r} but the "
+                                                          f"file is {f.parent.name}/{f.name}"))
+        if doc.key in keys:
+            issues.append(Issue(doc.key, None, "duplicate-id", f"{f} and {keys[doc.key]} share the key"))
+        keys.setdefault(doc.key, f)
+        notices.append(notice)
+        # Offsets in issues are relative to the region; the message names the region start.
+        issues += check_notice(notice)
+    splits_path = gold_dir / "splits.json"
+    if files and not splits_path.exists():
+        issues.append(Issue(gold_dir.name, None, "real-split", f"{splits_path} does not exist"))
+    elif splits_path.exists():
+        from extractor.annotations.splits import check
+
+        problems = check(json.loads(splits_path.read_text(encoding="utf-8")), set(keys))
+        issues += [Issue("splits.json", None, "real-split", p) for p in problems]
+    # No repeated-sentence rule here: real replies share their boilerplate (greetings, thanks) by nature.
+    return issues, len(files)
+
+
+def is_root(path: Path) -> bool:
+    """The annotations folder itself (notices/ inside), not a folder of notice files."""
+    return path.is_dir() and (path / "notices").is_dir()

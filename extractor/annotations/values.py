@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -28,7 +29,7 @@ _RANGE = re.compile(r"[\d零〇一二两三四五六七八九十百千万亿.]\s
 COMPARATOR_CUES: list[tuple[str, tuple[str, ...]]] = [
     ("<=", ("不超过", "不高于", "不多于", "以内", "以下", "控制在", "之内", "内", "最高", "最多", "最长", "封顶")),
     (">=", ("不少于", "不低于", "至少", "以上", "及以上", "不小于", "最低", "最少")),
-    (">", ("超过", "多于", "高于", "大于", "突破", "余", "多", "过")),
+    (">", ("超过", "多于", "高于", "大于", "突破", "余", "多", "过", "超")),
     ("<", ("低于", "少于", "小于", "不足")),
     ("~", ("左右", "约", "近", "上下", "大约", "大概")),
 ]
@@ -104,6 +105,8 @@ def expected_comparator(text: str) -> str:
 
 
 def unit_written(unit: str, text: str) -> bool:
+    # Real text writes units with full-width characters (微克／立方米); the gold unit is the normal form.
+    text = unicodedata.normalize("NFKC", text)
     return unit in text or any(h in text for h in UNIT_HINTS.get(unit, ()))
 
 

@@ -5,10 +5,14 @@ These checks read the whole notice text, so they apply to spans from any tagger 
 from __future__ import annotations
 
 import re
+from array import array
+from bisect import bisect_left
+from functools import lru_cache
 
 from extractor.segment import BOUNDARIES
 
 OPEN_QUOTES, CLOSE_QUOTES = "“‘《「『\"〈", "”’》」』\"〉"
+_QUOTE_EVENT = re.compile(f"[{re.escape(OPEN_QUOTES + CLOSE_QUOTES + BOUNDARIES['quote_scope'])}]")
 # 做好今年工作, 2025年项目, 今年是…: the year names an object or starts a copula, it is no deadline
 OBJECT_AFTER = re.compile(r"(?:的|工作|政府工作|各项|项目|预算|任务|目标|是|度的|年度)")
 
@@ -16,16 +20,30 @@ OBJECT_AFTER = re.compile(r"(?:的|工作|政府工作|各项|项目|预算|任�
 def inside_quotes(text: str, start: int) -> bool:
     """True if ``start`` lies inside a quoted name or a 《title》 in its sentence (a stray 《 earlier in the
     text must not hide everything after it)."""
+    positions, depths = _quote_depths(text)
+    i = bisect_left(positions, start)
+    return i > 0 and depths[i - 1] > 0
+
+
+@lru_cache(maxsize=4)
+def _quote_depths(text: str) -> tuple[array, array]:
+    """The quote depth after each quote or scope character of ``text``, computed once per notice: a scan
+    back to the sentence start per span is quadratic when one sentence holds thousands of spans."""
+    positions, depths = array("q"), array("q")
     depth = 0
-    scope = max(text.rfind(ch, 0, start) for ch in BOUNDARIES["quote_scope"]) + 1
-    for ch in text[scope:start]:
-        if ch in OPEN_QUOTES and ch != '"':
-            depth += 1
-        elif ch in CLOSE_QUOTES and ch != '"' and depth:
-            depth -= 1
+    for m in _QUOTE_EVENT.finditer(text):
+        ch = m.group()
+        if ch in BOUNDARIES["quote_scope"]:
+            depth = 0
         elif ch == '"':
             depth = 0 if depth else 1
-    return depth > 0
+        elif ch in OPEN_QUOTES:
+            depth += 1
+        elif depth:
+            depth -= 1
+        positions.append(m.start())
+        depths.append(depth)
+    return positions, depths
 
 
 def in_title_parens(text: str, pos: int) -> bool:
@@ -64,4 +82,21 @@ def deadline_context(text: str, start: int, end: int) -> str | None:
         return "the year belongs to an object (做好今年工作, 2025年项目) or a copula (今年是…)"
     if start > 0 and text[start - 1] in "每第" or text[max(0, start - 2):start] == "满":
         return "frequency, ordinal or duration, not a deadline"
+    if TARGET_DURATION_BEFORE.search(text, max(0, start - 6), start):
+        return "a duration the measure sets as its target (压缩至3个工作日内): a QUANTITY, not a deadline"
     return None
+
+
+# A duration right after a verb of reduction or a time-limit noun is the value being set, not when the
+# action is done: 审批时限压缩至5个工作日内, 办结时间控制在3天内.
+TARGET_DURATION_BEFORE = re.compile(r"(?:压缩|缩短|缩减|压减|减少|降低|降|控制|限定|提速)(?:至|到|在|为)\s*$|"
+                                    r"(?:时限|时间|周期|期限|用时)(?:为|是)?\s*$")
+
+
+# 开学后一周内, 灾害发生后2小时内: a duration counted from an event, not from the notice date.
+_DURATION_WITHIN = re.compile(r"[\d一二两三四五六七八九十半]+\s*(?:个)?(?:年|月|工作日|小时|天|日|星期|周|礼拜)(?:之?内|时间内)$")
+
+
+def event_relative(text: str, start: int, end: int) -> bool:
+    """Whether the duration deadline at text[start:end] counts from an event (…后一周内): kind vague."""
+    return start > 0 and text[start - 1] == "后" and _DURATION_WITHIN.search(text, start, end) is not None

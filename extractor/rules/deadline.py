@@ -112,12 +112,24 @@ def _calendar_date(m, anchor):
     year = _year(m, anchor)
     if year is None:
         return _by(anchor, None)
-    return _by(anchor, date(year, _month_num(m, "m"), int(m.group("d"))))
+    day = date(year, _month_num(m, "m"), int(m.group("d")))
+    if not (m.groupdict().get("y") or m.groupdict().get("rel")) and (day - anchor).days > YEARLESS_AHEAD_DAYS:
+        # 12月5日 in a January reply is last December (a past event), not eleven months ahead
+        day = date(year - 1, day.month, min(day.day, calendar.monthrange(year - 1, day.month)[1]))
+    return _by(anchor, day)
+
+
+YEARLESS_AHEAD_DAYS = 183
 
 
 def _from_date(m, anchor):
     if m.group("y2"):
         return ParsedDeadline("from", date(int(m.group("y2")), 1, 1), None, relative=False)
+    if m.group("rel2"):  # 从今年开始, 从明年起
+        if anchor is None:
+            return ParsedDeadline("from", None, None, relative=True)
+        year = anchor.year + (m.group("rel2") == "明")
+        return ParsedDeadline("from", date(year, 1, 1), None, relative=True)
     if not m.group("m"):  # 即日起
         return ParsedDeadline("from", anchor, None, relative=anchor is None)
     year = _year(m, anchor)
@@ -238,6 +250,8 @@ def _within(m, anchor):
         return _by(anchor, _add_working_days(anchor, n))
     if unit in ("天", "日"):
         return _by(anchor, anchor + timedelta(days=n))
+    if unit == "小时":  # dates have no hours: the last day the hours reach into
+        return _by(anchor, anchor + timedelta(days=max(1, -(-n // 24))))
     if unit in ("周", "星期", "礼拜"):
         return _by(anchor, anchor + timedelta(weeks=n))
     return _by(anchor, anchor + relativedelta(months=n * 12 if unit == "年" else n))
@@ -281,7 +295,9 @@ def parse_deadline(text: str, anchor: date | None) -> ParsedDeadline | DeadlineR
 def _past_check(parsed: ParsedDeadline | DeadlineRejection, anchor: date | None):
     if isinstance(parsed, ParsedDeadline) and anchor and parsed.end and parsed.end < anchor:
         return DeadlineRejection(f"ends {parsed.end} before the notice date {anchor}: background, not a deadline")
-    if isinstance(parsed, ParsedDeadline) and parsed.kind == "from" and anchor and parsed.start and parsed.start < anchor:
+    # 从今年开始 starts on 1 January of the notice's own year yet looks forward: only a dated start is background
+    if (isinstance(parsed, ParsedDeadline) and parsed.kind == "from" and anchor and parsed.start
+            and parsed.start < anchor and not (parsed.relative and parsed.start.year == anchor.year)):
         return DeadlineRejection(f"starts {parsed.start} before the notice date {anchor}: a rule already in force, "
                                  "background, not a deadline")
     return parsed

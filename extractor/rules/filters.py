@@ -9,14 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extractor.assemble import link_deadlines
-from extractor.rules.context import deadline_context, quantity_context
+from extractor.intervals import Disjoint, Intervals
+from extractor.rules.context import deadline_context, event_relative, quantity_context
 from extractor.rules.cues import cues, has, starts
 from extractor.rules.deadline import DeadlineRejection, ParsedDeadline, parse_deadline
 from extractor.rules.measure import outside_deadlines, strip_prefix
 from extractor.rules.quantity import ParsedQuantity, QuantityRejection, parse_quantity
 from extractor.rules.regions import HEADER_FIELD, heading_end, past
 from extractor.schema import Rejection, Span
-from extractor.segment import Document
+from extractor.segment import Document, Segment
 
 
 @dataclass
@@ -46,7 +47,10 @@ def deadline_verdict(doc: Document, start: int, end: int) -> ParsedDeadline | De
     key = ("DEADLINE", start, end)
     if key not in doc.verdicts:
         reason = deadline_context(doc.text, start, end)
-        doc.verdicts[key] = DeadlineRejection(reason) if reason else parse_deadline(doc.text[start:end], doc.anchor)
+        verdict = DeadlineRejection(reason) if reason else parse_deadline(doc.text[start:end], doc.anchor)
+        if isinstance(verdict, ParsedDeadline) and verdict.kind == "by" and event_relative(doc.text, start, end):
+            verdict = ParsedDeadline("vague", None, None, relative=False)
+        doc.verdicts[key] = verdict
     return doc.verdicts[key]
 
 
@@ -56,6 +60,15 @@ def trim_measure(doc: Document, start: int, end: int, deadlines: list[tuple[int,
     key = ("MEASURE", start, end)
     if key not in doc.verdicts:
         doc.verdicts[key] = strip_prefix(doc.text, start, end, deadlines)
+    return doc.verdicts[key]
+
+
+def _line_facts(doc: Document, line: Segment) -> tuple[bool, int | None]:
+    """Whether the line is a header field, and where its heading ends (memoised per line: reading the
+    line again for each of its measures is quadratic on a line of thousands of sentences)."""
+    key = ("LINE", line.start, line.end)
+    if key not in doc.verdicts:
+        doc.verdicts[key] = (HEADER_FIELD.search(line.text) is not None, heading_end(doc.text, line))
     return doc.verdicts[key]
 
 
@@ -75,16 +88,12 @@ def measure_rejection(doc: Document, start: int, end: int, deadlines: list[tuple
         return "reports a past action"
     line = doc.line_of(start)
     if line is not None:
-        if HEADER_FIELD.search(line.text):
+        header, title_end = _line_facts(doc, line)
+        if header:
             return "in a header field (索引号, 发文日期 …)"
-        title_end = heading_end(text, line)
         if title_end is not None and end <= title_end:
             return "a heading, not a measure"
     return None
-
-
-def _overlaps(span: Span, kept: list[Span]) -> bool:
-    return any(span.start < k.end and k.start < span.end for k in kept)
 
 
 def _reject(span: Span, text: str, reason: str, start: int | None = None) -> Rejection:
@@ -97,40 +106,49 @@ def filter_spans(doc: Document, spans: list[Span]) -> Filtered:
     first one in ``spans`` that passes wins: callers list their preferred source first."""
     text, out = doc.text, Filtered()
     deadlines: list[Span] = []
+    kept = Disjoint()  # kept spans of one label never overlap: the overlap check is a bisection
     for span in (s for s in spans if s.label == "DEADLINE"):
         verdict = deadline_verdict(doc, span.start, span.end)
         if isinstance(verdict, DeadlineRejection):
             out.rejections.append(_reject(span, text, verdict.reason))
-        elif _overlaps(span, deadlines):
+        elif kept.overlaps(span.start, span.end):
             out.rejections.append(_reject(span, text, "overlaps a kept DEADLINE"))
         else:
             deadlines.append(span)
+            kept.add(span.start, span.end)
             out.deadlines[(span.start, span.end)] = verdict
+    deadline_cover = kept
     measures: list[Span] = []
     bounds = [(d.start, d.end) for d in deadlines]
+    d_index, kept = Intervals(bounds), Disjoint()
     for span in (s for s in spans if s.label == "MEASURE"):
-        inside = [(a, b) for a, b in bounds if span.start <= a and b <= span.end]
+        inside = [bounds[i] for i in sorted(d_index.within(span.start, span.end))]
         start = trim_measure(doc, span.start, span.end, inside)
         reason = measure_rejection(doc, start, span.end, inside)
         trimmed = span if start == span.start else span.model_copy(update={"start": min(start, span.end - 1)})
         if reason:
             out.rejections.append(_reject(span, text, reason))
-        elif _overlaps(trimmed, measures):
+        elif kept.overlaps(trimmed.start, trimmed.end):
             out.rejections.append(_reject(span, text, "overlaps a kept MEASURE"))
         else:
             measures.append(trimmed)
+            kept.add(trimmed.start, trimmed.end)
     measures.sort(key=lambda s: s.start)
     quantities: list[Span] = []
+    m_index, kept = Intervals(measures), Disjoint()
     for span in (s for s in spans if s.label == "QUANTITY"):
         verdict = quantity_verdict(doc, span.start, span.end)
         if isinstance(verdict, QuantityRejection):
             out.rejections.append(_reject(span, text, verdict.reason))
-        elif not any(m.start <= span.start and span.end <= m.end for m in measures):
+        elif not m_index.containing(span.start, span.end):
             out.rejections.append(_reject(span, text, "not inside a commitment measure"))
-        elif _overlaps(span, quantities):
+        elif deadline_cover.overlaps(span.start, span.end):
+            out.rejections.append(_reject(span, text, "a duration that limits the action: a DEADLINE"))
+        elif kept.overlaps(span.start, span.end):
             out.rejections.append(_reject(span, text, "overlaps a kept QUANTITY"))
         else:
             quantities.append(span)
+            kept.add(span.start, span.end)
             out.quantities[(span.start, span.end)] = verdict
     governed = set(link_deadlines(measures, deadlines, text).values())
     for i, span in enumerate(deadlines):

@@ -5,11 +5,16 @@ with these; the rule filters trim and check MEASURE spans from any tagger with t
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
 from extractor.rules.cues import cues, has, starts
 from extractor.rules.modality import ADVERBIALS
 from extractor.segment import LIST_ITEM, RUN_IN_ITEM
 
+WORD_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+# strip_prefix reads no further than this past its position (list markers, cue words, a 12-character
+# subject, 将 + 30 characters)
+PREFIX_WINDOW = 64
 QUOTED = re.compile(r"《[^》]*》|“[^”]*”|\"[^\"]*\"")
 # The subject right before a modal stays outside the span: 价格主管部门将…
 SUBJECT_MODAL = re.compile(r"^(?![将拟要对在向为从按把与])[^，,。；;：:\s将]{1,12}?(?=(?:也|还|仍|均|都|亦)?(?:将|拟|计划|准备)(?!来|近|求))")
@@ -22,9 +27,13 @@ FRAMING_YI = re.compile(r"^(?:坚持)?以.{1,40}?为(?:指导|引领|牵引|抓�
 def strip_prefix(text: str, start: int, end: int, deadlines: list[tuple[int, int]]) -> int:
     """Advance past list markers, discourse markers, subjects, modals and leading deadlines."""
     c = cues()
+    leads: dict[int, int] = {}
+    for d in deadlines:
+        leads.setdefault(d[0], d[1])
     pos = start
     while pos < end:
-        rest = text[pos:end]
+        # every check below reads a short prefix: a bounded slice keeps a 60,000-deadline clause linear
+        rest = text[pos:min(end, pos + PREFIX_WINDOW)]
         m = LIST_ITEM.match(rest) or RUN_IN_ITEM.match(rest)
         if m and m.end() > 0:
             pos += m.end()
@@ -32,28 +41,28 @@ def strip_prefix(text: str, start: int, end: int, deadlines: list[tuple[int, int
         if rest[0] in " \t\u3000、":
             pos += 1
             continue
-        if rest[0] in "在于" and any(d[0] == pos + 1 for d in deadlines):
+        if rest[0] in "在于" and pos + 1 in leads:
             pos += 1  # 在/于 before a deadline belongs to neither span
             continue
-        lead = next((d for d in deadlines if d[0] == pos), None)
-        if lead:
-            pos = lead[1]
+        if pos in leads:
+            pos = leads[pos]
             continue
         framing = starts(rest, c["framing"])
         subject = SUBJECT_MODAL.match(rest)
         after_subject = rest[subject.end():] if subject else ""
-        opening = pos == start or bool(LIST_ITEM.fullmatch(text[start:pos].strip()))
+        # only a list marker went before (a marker is a few characters: a longer prefix is never one)
+        opening = pos == start or (pos - start <= PREFIX_WINDOW and bool(LIST_ITEM.fullmatch(text[start:pos].strip())))
         if (subject and not framing and opening and not has(subject.group(0), c["action_verbs"] + ADVERBIALS)
                 and not re.search(r"\d", subject.group(0))
-                and (not after_subject.startswith("将") or modal_jiang(after_subject[1:], deadlines, pos + subject.end() + 1))):
+                and (not after_subject.startswith("将") or modal_jiang(after_subject[1:], leads, pos + subject.end() + 1))):
             pos += subject.end()  # 价格主管部门将… : the subject before the modal stays outside
             continue
         word = starts(rest, c["discourse"]) or starts(rest, c["subjects"]) or starts(rest, c["modals"])
-        if word == "将" and not modal_jiang(rest[1:], deadlines, pos + 1):
+        if word == "将" and not modal_jiang(rest[1:], leads, pos + 1):
             break  # 将 as 把 (将考核结果与资金挂钩) belongs to the measure
         if framing and (not word or len(framing) > len(word)):
             break  # 会同 is framing, not the modal 会
-        if word and len(rest) > len(word) + 1:
+        if word and end - pos > len(word) + 1:
             pos += len(word)
             continue
         break
@@ -61,14 +70,19 @@ def strip_prefix(text: str, start: int, end: int, deadlines: list[tuple[int, int
 
 
 def outside_deadlines(text: str, start: int, end: int, deadlines: list[tuple[int, int]]) -> bool:
-    """Whether the clause holds any word beyond its deadlines (到“十五五”末 alone is no measure)."""
-    return any(re.match(r"[\u4e00-\u9fffA-Za-z0-9]", text[i]) and not any(s <= i < e for s, e in deadlines)
-               for i in range(start, end))
+    """Whether the clause holds any word beyond its deadlines (到“十五五”末 alone is no measure): a word
+    character in one of the gaps between them."""
+    pos = start
+    for s, e in sorted(deadlines):
+        if s > pos and WORD_CHAR.search(text, pos, min(s, end)):
+            return True
+        pos = max(pos, e)
+    return pos < end and WORD_CHAR.search(text, pos, end) is not None
 
 
-def modal_jiang(after: str, deadlines: list[tuple[int, int]], pos: int) -> bool:
+def modal_jiang(after: str, deadline_starts: Container[int], pos: int) -> bool:
     """将 is a modal unless it means 把: 将 + object + 纳入/列入/作为… (将考核结果与资金挂钩)."""
-    if (any(d[0] == pos for d in deadlines) or after[:1] in "对向在于与从按为通过把每"
+    if (pos in deadline_starts or after[:1] in "对向在于与从按为通过把每"
             or starts(after, cues()["modals"] + ADVERBIALS)):
         return True
     return not any(after.find(v, 1, 30) > 0 for v in cues()["ba_verbs"])  # an object sits between 将 and the verb

@@ -25,3 +25,11 @@ def modality(measure_text: str, before: str) -> str:
     if any(cue in before or core.startswith(cue) for cue in cues["aspirational"]):
         return "aspirational"
     return "firm"
+
+
+def first_hedge(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The aspirational cue in text[start:end] that ends first. A measure's sentence holds a hedge before
+    it iff this one ends before the measure: assembly asks once per sentence instead of slicing the
+    sentence again for each of its (maybe thousands of) measures."""
+    found = [(i + len(cue), i) for cue in table("modality")["aspirational"] if (i := text.find(cue, start, end)) >= 0]
+    return (min(found)[1], min(found)[0]) if found else None

@@ -15,8 +15,12 @@ import cn2an
 
 from extractor.rules.tables import table
 
-ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
-CHINESE = r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*(?:点[零〇一二三四五六七八九]+)?"
+# A number starts where a run of digits (numerals) starts, and its parts are bounded: on a run of 300,000
+# digits or 200,000 × 一, unbounded repeats retried from every position make the search quadratic. No
+# real amount comes near the bounds.
+ARABIC = r"(?<!\d)\d{1,30}(?:,\d{3}){0,10}(?:\.\d{1,30})?"
+CHINESE = (r"(?<![零〇一二两三四五六七八九十百千万亿])[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]{0,30}"
+           r"(?:点[零〇一二三四五六七八九]{1,30})?")
 NUMBER = rf"(?:{ARABIC}|{CHINESE})"
 MAGNITUDE = r"(?:万亿|千(?![米瓦克])|[十百万亿])"  # 8千米 is 8 km, not 8000 m
 UNIT_ALIASES = {"个百分点": "百分点", "周岁": "岁", "％": "%"}

@@ -23,6 +23,11 @@ BASELINE = re.compile(r"(?:较|比|同)(?:上年|去年|上一年|(?:19|20)\d{2}
 PAST_VERB_LE = re.compile(r"(?<![为除])[\u4e00-\u9fff]了(?!解|结|如指掌)|(?<!为|除)(?<=[\u4e00-\u9fff])了(?=[，,。；;])")
 
 
+# A target word followed by the report that it was met (主要目标任务圆满完成, 重点工作取得新进展).
+REPORTED_DONE = re.compile(r"(?:目标|任务|工作|指标)[^，,。；;：:是为]{0,4}?(?:全面|圆满|超额|顺利|较好|基本)?"
+                           r"(?:完成|实现|达成|取得|向好|齐升|好转|显著)")
+
+
 def is_heading_line(line: str) -> bool:
     body = LIST_ITEM.sub("", line, count=1)
     return len(body) <= 30 and not re.search(r"[，,。；;]", body.rstrip("。：:"))
@@ -43,6 +48,8 @@ def region_of_line(line: str, current: tuple[str, bool], year: int | None = None
     c = cues()
     head = LIST_ITEM.sub("", line, count=1)[:30]
     opener = re.split(r"[，,。；;：:]", head, maxsplit=1)[0]
+    if REPORTED_DONE.search(opener) and not has(opener, c["future"]):
+        return "backward", True  # 主要目标全面完成: a review subtitle that names the goals it reports on
     if (has(opener, c["forward_headings"]) and not has(opener, c["backward_headings"])) or plan_year_heading(
             opener, year):
         return "forward", True

@@ -4,6 +4,11 @@ JioNLP's time + money extraction on the same texts in the same run as the yardst
     python -m eval.bench batch                          # 2,000 notices: annotated notices + examples, repeated
     python -m eval.bench batch --corpus ../shared/corpus/citizen_message_replies.jsonl --date-field reply_date
     python -m eval.bench batch --notices 200 --workers 1 --no-jionlp -o runs/bench/batch.json
+    python -m eval.bench batch --workers 1 --systems rules model hybrid hybrid:bf16
+
+A system is a tagger name, with ``:bf16`` for bf16 autocast and ``=CHECKPOINT`` for another fine-tuned
+checkpoint (model=runs/tagger-teacher3/best); all systems run on the same notices in the same command,
+so their ratios hold on a noisy machine.
 
 Each system runs in its own process, measured from the outside: wall time from start to exit (start-up,
 model load and output writing included) and peak memory as the summed RSS of the process and its
@@ -24,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from extractor.taggers import DEFAULT_TAGGER, NAMES
+from extractor.taggers import DEFAULT_TAGGER, NAMES, PRECISIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_S = 0.02
@@ -107,6 +112,17 @@ def _jionlp_worker(path: str) -> None:
     print(json.dumps({"found": found, "failed": failed, "inner_seconds": time.perf_counter() - started}))
 
 
+def system_spec(value: str) -> tuple[str, str, str | None]:
+    """``tagger[:PRECISION][=CHECKPOINT]`` (argparse type): hybrid, hybrid:bf16, model=runs/x/best."""
+    head, _, model_dir = value.partition("=")
+    name, _, precision = head.partition(":")
+    if name not in NAMES:
+        raise argparse.ArgumentTypeError(f"unknown tagger {name!r}: use one of {', '.join(NAMES)}")
+    if precision and precision not in PRECISIONS:
+        raise argparse.ArgumentTypeError(f"unknown precision {precision!r}: use one of {', '.join(PRECISIONS)}")
+    return name, precision or "fp32", model_dir or None
+
+
 def run_batch_bench(args: argparse.Namespace) -> dict:
     if args.corpus:
         texts = corpus_texts(args.corpus, args.text_field, args.id_field, args.date_field)
@@ -122,16 +138,22 @@ def run_batch_bench(args: argparse.Namespace) -> dict:
         with data.open("w", encoding="utf-8") as fh:
             for n in notices:
                 fh.write(json.dumps(n, ensure_ascii=False) + "\n")
-        for workers in args.workers:
-            out = Path(tmp) / f"out-{workers}.jsonl"
-            cmd = [sys.executable, "-m", "extractor.cli", "extract", str(data), "-o", str(out),
-                   "--workers", str(workers), "--tagger", args.tagger, "--progress", "off"]
-            m = measure(cmd)
-            if m["returncode"] not in (0, 1):
-                raise SystemExit(f"error: {' '.join(cmd)} failed:\n{m['stderr'][-2000:]}")
-            summary = m["stderr"].strip().splitlines()[-1] if m["stderr"].strip() else ""
-            rows.append({"system": f"commitments ({args.tagger})", "workers": workers, "notices": len(notices),
-                         "chars": chars, "seconds": m["seconds"], "peak_mb": m["peak_mb"], "summary": summary})
+        for k, (tagger, precision, model_dir) in enumerate(args.systems):
+            for workers in args.workers:
+                out = Path(tmp) / f"out-{k}-{workers}.jsonl"
+                cmd = [sys.executable, "-m", "extractor.cli", "extract", str(data), "-o", str(out),
+                       "--workers", str(workers), "--tagger", tagger, "--progress", "off", "--device", "cpu",
+                       "--precision", precision]
+                if model_dir:
+                    cmd += ["--model-dir", model_dir]
+                m = measure(cmd)
+                if m["returncode"] not in (0, 1):
+                    raise SystemExit(f"error: {' '.join(cmd)} failed:\n{m['stderr'][-2000:]}")
+                summary = m["stderr"].strip().splitlines()[-1] if m["stderr"].strip() else ""
+                detail = ([precision] if tagger != "rules" else []) + ([model_dir] if model_dir else [])
+                name = f"commitments ({', '.join([tagger, *detail])})"
+                rows.append({"system": name, "workers": workers, "notices": len(notices), "chars": chars,
+                             "seconds": m["seconds"], "peak_mb": m["peak_mb"], "summary": summary})
         if args.jionlp:
             m = measure([sys.executable, "-m", "eval.bench", "_jionlp", str(data)])
             if m["returncode"] != 0:
@@ -179,7 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--text-field", default="text")
     p.add_argument("--id-field", default="id")
     p.add_argument("--date-field")
-    p.add_argument("--tagger", choices=NAMES, default=DEFAULT_TAGGER)
+    p.add_argument("--systems", "--tagger", type=system_spec, nargs="+", default=[(DEFAULT_TAGGER, "fp32", None)],
+                   metavar="TAGGER[:PRECISION][=CHECKPOINT]",
+                   help=f"taggers to measure, in order (default {DEFAULT_TAGGER}); {', '.join(NAMES)}")
     p.add_argument("--no-jionlp", dest="jionlp", action="store_false", help="skip the JioNLP yardstick")
     p.add_argument("-o", "--output", type=Path, help="also write the results as JSON here")
     args = parser.parse_args(argv)

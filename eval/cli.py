@@ -3,6 +3,7 @@
     commitments evaluate --gold annotations/ --split dev --system rules
     commitments evaluate --gold annotations/ --split test --compare rules jionlp
     commitments evaluate --gold annotations/ --split dev --compare rules runs/preds.jsonl -o runs/eval/x
+    commitments evaluate --gold annotations/real --corpus ../shared/corpus --split dev --compare rules hybrid
     commitments evaluate encoder [ARGS…]      # python -m eval.encoder ARGS…
     python -m eval.cli --gold annotations/ --split dev --system rules   # the same without the entry point
 
@@ -43,6 +44,8 @@ def command_line(args: argparse.Namespace) -> str:
         parts += ["--compare", *args.compare]
     if args.model_dir:
         parts += ["--model-dir", str(args.model_dir)]
+    if args.corpus:
+        parts += ["--corpus", str(args.corpus)]
     if args.output != DEFAULT_OUT:
         parts += ["-o", str(args.output)]
     if args.resamples != bootstrap.DEFAULT_RESAMPLES:
@@ -71,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     from eval.systems import SystemUnavailable, run_system
 
     try:
-        gold = load_gold(args.gold, args.split)
+        gold = load_gold(args.gold, args.split, args.corpus)
     except GoldError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -106,6 +109,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                               epilog="`commitments evaluate encoder --help` shows the encoder evaluation's options.")
     p.add_argument("--gold", type=Path, help="annotations folder (notices/*.json, splits.json), a folder of "
                                              "notice JSON files, or one file")
+    p.add_argument("--corpus", type=Path, help="folder of the real corpus for standoff gold (annotations/real); "
+                                               "default ../shared/corpus where it exists")
     p.add_argument("--split", choices=("train", "dev", "test"), help="score one split (default: every notice)")
     p.add_argument("--system", help="rules | model | hybrid | jionlp | PATH.jsonl (predictions in the extract format)")
     p.add_argument("--compare", nargs="+", metavar="SYSTEM", help="several systems side by side (after --system, "

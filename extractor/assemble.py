@@ -12,10 +12,14 @@ The same linking serves predictions and the gold markup converter, so gold and s
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from extractor.rules.modality import modality
+from extractor.intervals import Intervals
+from extractor.rules.modality import first_hedge, modality
 from extractor.schema import Commitment, Deadline, Quantity, Span, TextSpan
 from extractor.segment import (
     LIST_ITEM,
@@ -23,6 +27,7 @@ from extractor.segment import (
     clause_end,
     full_stop_end,
     list_level,
+    next_stop,
     segment_end,
     sentence_start,
 )
@@ -34,66 +39,105 @@ if TYPE_CHECKING:
 def link_quantities(measures: Sequence[Span], quantities: Sequence[Span], text: str) -> dict[int, int]:
     """Map quantity index -> measure index."""
     links: dict[int, int] = {}
+    index = Intervals(measures)
+    by_end = sorted(range(len(measures)), key=lambda mi: measures[mi].end)
+    ends = [measures[mi].end for mi in by_end]
+    latest: list[int] = []  # the highest measure index among the first k measures by end
+    for mi in by_end:
+        latest.append(max(mi, latest[-1]) if latest else mi)
     for qi, q in enumerate(quantities):
-        inside = [mi for mi, m in enumerate(measures) if m.start <= q.start and q.end <= m.end]
+        inside = index.containing(q.start, q.end)
         if inside:
-            links[qi] = inside[0]
+            links[qi] = min(inside)
             continue
-        before = [mi for mi, m in enumerate(measures) if m.end <= q.start]
-        if before:
-            mi = before[-1]
+        k = bisect_right(ends, q.start) - 1  # measures ending at or before the quantity
+        if k >= 0:
+            mi = latest[k]
             if clause_end(text, measures[mi].end) >= q.start:
                 links[qi] = mi
     return links
 
 
+@dataclass(frozen=True)
+class _ListLines:
+    """Line starts of a text by kind: list items (by level) and other non-blank lines."""
+
+    items: list[int]
+    item_levels: list[int]
+    others: list[int]
+    above: dict[int, list[int]]  # level -> starts of items of a higher rank (a lower level number)
+
+
+@lru_cache(maxsize=4)
+def _list_lines(text: str) -> _ListLines:
+    """Read once per text: a notice of thousands of colon-ended lines asks for a list end per line."""
+    items: list[int] = []
+    levels: list[int] = []
+    others: list[int] = []
+    above: dict[int, list[int]] = {level: [] for level in range(5)}
+    cursor = 0
+    for raw in text.split("\n"):
+        line = raw.lstrip(" \t\u3000")
+        level = list_level(line) if line and LIST_ITEM.match(line) else None
+        if level is not None:
+            items.append(cursor)
+            levels.append(level)
+            for higher in range(level + 1, 5):
+                above[higher].append(cursor)
+        elif line:
+            others.append(cursor)
+        cursor += len(raw) + 1
+    return _ListLines(items, levels, others, above)
+
+
+def _next(starts: list[int], pos: int, default: int) -> int:
+    k = bisect_right(starts, pos)
+    return starts[k] if k < len(starts) else default
+
+
 def _list_end(text: str, pos: int) -> int:
     """End of the enumerated list below the line holding ``pos``: the first later line that is not an
-    item, or an item of a higher level than the list's own items (a new 四、 section ends a （一） list)."""
+    item, or an item of a higher level than the list's own items (a new 四、 section ends a （一） list).
+    Lines before the first item are skipped."""
     line_end = text.find("\n", pos)
     if line_end < 0:
         return len(text)
-    cursor, item_level = line_end + 1, None
-    while cursor < len(text):
-        nxt = text.find("\n", cursor)
-        nxt = len(text) if nxt < 0 else nxt
-        line = text[cursor:nxt].lstrip(" \t\u3000")
-        level = list_level(line) if line and LIST_ITEM.match(line) else None
-        if line and level is not None:
-            if item_level is None:
-                item_level = level
-            elif level < item_level:
-                return cursor
-        elif line and item_level is not None:
-            return cursor
-        cursor = nxt + 1
-    return len(text)
+    lines = _list_lines(text)
+    k = bisect_left(lines.items, line_end + 1)
+    if k == len(lines.items):
+        return len(text)
+    first, level = lines.items[k], lines.item_levels[k]
+    return min(_next(lines.others, first, len(text)), _next(lines.above[level], first, len(text)))
 
 
 def link_deadlines(measures: Sequence[Span], deadlines: Sequence[Span], text: str) -> dict[int, int]:
     """Map measure index -> deadline index."""
     links: dict[int, int] = {}
+    index = Intervals(measures)
     ordered = sorted(range(len(deadlines)), key=lambda i: deadlines[i].start)
     list_scopes: list[tuple[int, int, int]] = []  # (start, end, deadline index)
+    visible_end: dict[int, int] = {}  # per segment end: where its text ends once trailing blanks are cut
     for pos, di in enumerate(ordered):
         d = deadlines[di]
         seg_end = segment_end(text, d.end)
         nxt = deadlines[ordered[pos + 1]].start if pos + 1 < len(ordered) else len(text)
         limit = min(seg_end, nxt)
-        for mi, m in enumerate(measures):
-            contains = m.start <= d.start and d.end <= m.end
-            after = d.end <= m.start and m.start < limit
-            if contains or after:
-                links[mi] = di
-        stripped = text[d.end:seg_end].rstrip(" \t\u3000")
-        colon = re.search(r"[：:]", text[d.end:seg_end])
-        if stripped.endswith(("：", ":")) and seg_end < len(text) and text[seg_end] == "\n":
+        for mi in index.containing(d.start, d.end) + index.starting_in(d.end, limit):
+            links[mi] = di
+        if seg_end not in visible_end:
+            tail = seg_end
+            while tail > 0 and text[tail - 1] in " \t\u3000":
+                tail -= 1
+            visible_end[seg_end] = tail
+        tail = visible_end[seg_end]
+        colon = next_stop(text, d.end, "：:")
+        if tail > d.end and text[tail - 1] in "：:" and seg_end < len(text) and text[seg_end] == "\n":
             list_scopes.append((seg_end, _list_end(text, d.end), di))
-        elif colon:  # an in-line list (今年主要预期目标是：A；B；C。) runs to the end of its sentence
-            list_scopes.append((d.end + colon.end(), full_stop_end(text, d.end), di))
+        elif colon < seg_end:  # an in-line list (今年主要预期目标是：A；B；C。) runs to the end of its sentence
+            list_scopes.append((colon + 1, full_stop_end(text, d.end), di))
     for start, end, di in list_scopes:
-        for mi, m in enumerate(measures):
-            if mi not in links and start <= m.start < end:
+        for mi in index.starting_in(start, end):
+            if mi not in links:
                 links[mi] = di
     return links
 
@@ -110,15 +154,29 @@ def _role(text: str, span: Span, later_quantity: bool, unit: str, comparator: st
     return "target"
 
 
+def _hedge_before(text: str, pos: int, hedges: dict[int, tuple[int, int] | None]) -> str:
+    """What modality() needs of the sentence before ``pos``: the hedge that ends first, if it ends before
+    ``pos``, else nothing (the same answer as the whole prefix, without slicing it once per measure)."""
+    start = sentence_start(text, pos)
+    if start not in hedges:
+        hedges[start] = first_hedge(text, start, segment_end(text, start))
+    hedge = hedges[start]
+    return text[hedge[0]:hedge[1]] if hedge and hedge[1] <= pos else ""
+
+
 def assemble(doc: Document, filtered: Filtered) -> list[Commitment]:
     """One Commitment per kept MEASURE, with the parsed values the filters attached (nothing is re-parsed)."""
     text, anchor = doc.text, doc.anchor
     measures, quantities, deadlines = filtered.of("MEASURE"), filtered.of("QUANTITY"), filtered.of("DEADLINE")
     q_links = link_quantities(measures, quantities, text)
     d_links = link_deadlines(measures, deadlines, text)
+    owned: dict[int, list[int]] = {}
+    for qi in sorted(q_links):
+        owned.setdefault(q_links[qi], []).append(qi)
+    hedges: dict[int, tuple[int, int] | None] = {}  # per sentence start: its first hedge
     commitments = []
     for mi, m in enumerate(measures):
-        own = [qi for qi in sorted(q_links) if q_links[qi] == mi]
+        own = owned.get(mi, [])
         qs = []
         for pos, qi in enumerate(own):
             q = quantities[qi]
@@ -137,6 +195,6 @@ def assemble(doc: Document, filtered: Filtered) -> list[Commitment]:
         commitments.append(Commitment(
             measure=TextSpan(start=m.start, end=m.end, text=text[m.start:m.end]),
             quantities=qs, deadline=deadline,
-            modality=modality(text[m.start:m.end], text[sentence_start(text, m.start):m.start]),
+            modality=modality(text[m.start:m.end], _hedge_before(text, m.start, hedges)),
             section=doc.section(m.start), score=score))
     return commitments

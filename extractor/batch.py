@@ -10,12 +10,14 @@ exactly the same path, so a killed-and-resumed run writes byte-for-byte the same
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -32,6 +34,41 @@ MAX_MESSAGES = 20
 
 class ResumeError(ValueError):
     pass
+
+
+class BusyError(RuntimeError):
+    """Another run holds the output (two runs on one output would interleave their part files)."""
+
+
+def lock_path(output: Path) -> Path:
+    return output.with_name(output.name + ".lock")
+
+
+@contextmanager
+def output_lock(output: Path) -> Iterator[None]:
+    """One run per output path: a second run refuses at once instead of truncating the first one's part
+    file. flock is released by the kernel when a run dies, so a killed run leaves no stale lock."""
+    path = lock_path(output)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise BusyError(f"another run is writing {output} (it holds {path}); wait for it to finish or "
+                            "choose another output") from None
+        try:
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        os.close(fd)  # the previous holder removed the file as we opened it: lock a fresh one
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+        os.close(fd)
 
 
 @dataclass
@@ -223,6 +260,12 @@ def estimate(paths: list[Path]) -> int:
 
 def run_batch(inputs: list[str], output: Path, fmt: str, config: BatchConfig, backend, *, resume: bool = False,
               chunk_size: int = 8, progress: bool | None = None, log: TextIO = sys.stderr) -> Summary:
+    with output_lock(output):
+        return _run_batch(inputs, output, fmt, config, backend, resume, chunk_size, progress, log)
+
+
+def _run_batch(inputs: list[str], output: Path, fmt: str, config: BatchConfig, backend, resume: bool,
+               chunk_size: int, progress: bool | None, log: TextIO) -> Summary:
     started = time.perf_counter()
     part = PartFile(output)
     header = {"inputs": [str(i) for i in inputs], "config": config.fingerprint()}
@@ -237,7 +280,7 @@ def run_batch(inputs: list[str], output: Path, fmt: str, config: BatchConfig, ba
         elif part.index:
             print(f"resume: {len(part.index)} notices already done in {part.path}", file=log)
         done = dict(part.index)
-        exclude = [output, part.path, run_file(output)] + ([sidecar_path(output, fmt)] if sidecar_path(output, fmt)
+        exclude = [output, part.path, run_file(output), lock_path(output)] + ([sidecar_path(output, fmt)] if sidecar_path(output, fmt)
                                                             else [])
         paths = list(iter_inputs(inputs, exclude=exclude))
         show = log.isatty() if progress is None else progress

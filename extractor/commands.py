@@ -17,7 +17,8 @@ from pathlib import Path
 from extractor.ingest import RecordFields, iter_inputs
 from extractor.ingest.decode import MAX_BYTES
 from extractor.io import FORMATS, format_for, sidecar_path
-from extractor.taggers import DEFAULT_TAGGER, NAMES
+from extractor.taggers import DEFAULT_TAGGER, NAMES, PRECISIONS
+from extractor.worker import NOTICE_TIMEOUT
 
 
 def _date(value: str) -> date:
@@ -47,6 +48,16 @@ def _megabytes(value: str) -> int:
     return int(mb * 1024 * 1024)
 
 
+def _seconds(value: str) -> float | None:
+    try:
+        seconds = float(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from exc
+    if not seconds >= 0:  # negative or NaN
+        raise argparse.ArgumentTypeError(f"must be 0 (no limit) or positive: {value!r}")
+    return seconds or None
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "extract", help="extract commitments from notices", formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -67,6 +78,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                                                   "(default models/zh-commitment-tagger)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
                    help="where the model runs (default auto: a GPU when there is one)")
+    p.add_argument("--precision", choices=PRECISIONS, default="fp32",
+                   help="the model's arithmetic: fp32 (default, exact) or bf16 autocast (faster on CPUs with "
+                        "bf16 instructions and on GPUs; a span can move, see the model card)")
     g = p.add_argument_group("record files (.jsonl, .csv, .parquet)")
     g.add_argument("--text-field", default="text", help="field holding the notice text (default: text)")
     g.add_argument("--id-field", default="id", help="field holding the notice id (default: id; else FILE-N)")
@@ -81,6 +95,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--resume", action="store_true",
                    help="continue an interrupted run: notices already done (OUTPUT.part, or a finished "
                         "JSONL output) are skipped; the result equals an uninterrupted run")
+    r.add_argument("--notice-timeout", type=_seconds, default=NOTICE_TIMEOUT, metavar="SECONDS",
+                   help=f"time one notice may take before it becomes an error record (default {NOTICE_TIMEOUT:g}; "
+                        "0: no limit; not applied on Dask workers)")
     r.add_argument("--max-mb", type=_megabytes, default=MAX_BYTES,
                    help=f"refuse document files larger than this (default {MAX_BYTES // 2**20})")
     r.add_argument("--progress", choices=("auto", "on", "off"), default="auto",
@@ -116,7 +133,7 @@ def _backend(args, config):
 
 
 def run(args: argparse.Namespace) -> int:
-    from extractor.batch import ResumeError, run_batch
+    from extractor.batch import BusyError, ResumeError, run_batch
     from extractor.worker import BatchConfig, get_extractor
 
     if args.scheduler and args.cluster:
@@ -124,7 +141,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     fields = RecordFields.of(args.id_field, args.text_field, args.date_field, args.max_mb)
     config = BatchConfig(args.tagger, str(args.model_dir) if args.model_dir else None, args.anchor_date, fields,
-                         args.max_mb, device=args.device)
+                         args.max_mb, device=args.device, precision=args.precision,
+                         notice_timeout=args.notice_timeout)
     try:
         extractor = get_extractor(config)  # fail early, with a clear message, before any worker starts
     except (OSError, ValueError, ImportError) as exc:
@@ -147,6 +165,9 @@ def run(args: argparse.Namespace) -> int:
                             chunk_size=args.chunk_size, progress=progress)
     except ResumeError as exc:
         print(f"error: --resume: {exc}", file=sys.stderr)
+        return 2
+    except BusyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"error: cannot write {args.output}: {exc}", file=sys.stderr)

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
+from extractor.csvsafe import safe_dict
 from extractor.schema import Extraction
 
 FORMATS = ("jsonl", "csv", "parquet")
@@ -135,7 +136,9 @@ def write_records(records: Iterable[dict[str, Any]], path: Path, fmt: str, row_g
         if fmt == "csv":
             writer = csv.DictWriter(fh, fieldnames=FLAT_COLUMNS)
             writer.writeheader()
-            emit = writer.writerows
+
+            def emit(rows):
+                writer.writerows(safe_dict(r) for r in rows)  # no formula runs when a spreadsheet opens it
         else:
             import pyarrow as pa
             import pyarrow.parquet as pq

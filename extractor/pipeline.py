@@ -29,8 +29,8 @@ class Extractor:
 
     @classmethod
     def load(cls, tagger: str = DEFAULT_TAGGER, model_dir: str | Path | None = None,
-             anchor_date: date | None = None, device: str = "auto") -> Extractor:
-        return cls(load_tagger(tagger, model_dir, device), anchor_date)
+             anchor_date: date | None = None, device: str = "auto", precision: str = "fp32") -> Extractor:
+        return cls(load_tagger(tagger, model_dir, device, precision), anchor_date)
 
     def document(self, notice: Notice) -> Document:
         return Document(notice.text, notice.date or self.anchor_date)
@@ -38,6 +38,9 @@ class Extractor:
     def extract(self, notice: Notice) -> Extraction:
         doc = self.document(notice)
         warnings = [] if doc.anchor else [NO_DATE_WARNING]
+        if "invalid_date" in notice.metadata:  # ingest.readers.INVALID_DATE: a record date such as 2025-13-45
+            warnings.insert(0, f"the record's date {notice.metadata['invalid_date']!r} is not a valid date and was "
+                               "ignored (the notice date comes from the header, if it has one)")
         tagged = self.tagger(doc)
         filtered = filter_spans(doc, tagged.spans)
         rejections = sorted(tagged.rejections + filtered.rejections, key=lambda r: (r.start, r.end, r.label))

@@ -9,10 +9,12 @@ are the one table ``BOUNDARIES``.
 from __future__ import annotations
 
 import re
+from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 # The one table of boundary characters. full_stop ends a sentence proper (an in-line list 目标是：A；B；C。
@@ -57,16 +59,39 @@ def _is_stop(text: str, i: int, stops: str) -> bool:
     return ch in stops
 
 
-def _find_end(text: str, pos: int, stops: str) -> int:
+def _scan_end(text: str, pos: int, stops: str) -> int:
+    """First stop at or after ``pos`` by a plain scan: for short texts (one line's title)."""
     for i in range(pos, len(text)):
         if _is_stop(text, i, stops):
             return i
     return len(text)
 
 
+@lru_cache(maxsize=16)
+def _stops(text: str, stops: str) -> array:
+    """Every stop position of ``text``, found once per (text, stop set): a notice's spans ask for the
+    next or previous stop over and over, and a scan per question is quadratic on a long sentence."""
+    chars = stops + ("." if "。" in stops else "")  # see _is_stop: an ASCII full stop may end a sentence
+    found = re.finditer(f"[{re.escape(chars)}]", text)
+    return array("q", (m.start() for m in found if _is_stop(text, m.start(), stops)))
+
+
+def _find_end(text: str, pos: int, stops: str) -> int:
+    found = _stops(text, stops)
+    i = bisect_left(found, pos)
+    return found[i] if i < len(found) else len(text)
+
+
+def next_stop(text: str, pos: int, stops: str) -> int:
+    """Position of the first of ``stops`` at or after ``pos`` (len(text) if none)."""
+    return _find_end(text, pos, stops)
+
+
 def sentence_start(text: str, pos: int) -> int:
     """Start of the sentence (up to ；) that holds ``pos``."""
-    return max(text.rfind(ch, 0, pos) for ch in SENTENCE_END) + 1
+    found = _stops(text, SENTENCE_END)
+    i = bisect_left(found, pos)
+    return found[i - 1] + 1 if i else 0
 
 
 def full_stop_end(text: str, pos: int) -> int:
@@ -132,7 +157,7 @@ def section_paths(text: str) -> list[tuple[int, int, list[str]]]:
         if level is not None:
             while stack and stack[-1][0] >= level:
                 stack.pop()
-            title_end = _find_end(line.text, 0, "。；;：:\n")
+            title_end = _scan_end(line.text[:40], 0, "。；;：:\n")
             stack.append((level, line.text[: min(title_end, 40)]))
         out.append((line.start, line.end, [title for _, title in stack]))
     return out
@@ -180,12 +205,19 @@ class Document:
     def section_paths(self) -> list[tuple[int, int, list[str]]]:
         return section_paths(self.text)
 
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return [line.start for line in self.lines]  # lines and section_paths share these starts
+
+    def _line_index(self, pos: int) -> int | None:
+        """Index of the line that holds ``pos`` (a bisection: a notice may have thousands of lines)."""
+        i = bisect_right(self._line_starts, pos) - 1
+        return i if i >= 0 and pos <= self.lines[i].end else None
+
     def section(self, pos: int) -> list[str]:
         """Heading path of the line that holds ``pos``."""
-        for start, end, path in self.section_paths:
-            if start <= pos <= end:
-                return path
-        return []
+        i = self._line_index(pos)
+        return [] if i is None else self.section_paths[i][2]
 
     def sentences(self, start: int = 0, end: int | None = None) -> list[Segment]:
         return sentences(self.text, start, end)
@@ -194,7 +226,8 @@ class Document:
         return clauses(self.text, start, end)
 
     def line_of(self, pos: int) -> Segment | None:
-        return next((line for line in self.lines if line.start <= pos <= line.end), None)
+        i = self._line_index(pos)
+        return None if i is None else self.lines[i]
 
     def windows(self, max_len: int, overlap: int = 32) -> list[tuple[int, int]]:
         return windows(self.text, max_len, overlap)

@@ -8,6 +8,10 @@ Nothing raises out of ``process_chunk``: every problem becomes a result with an 
 from __future__ import annotations
 
 import json
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,6 +24,32 @@ from extractor.schema import Extraction
 from extractor.taggers import DEFAULT_TAGGER
 
 TaskKind = Literal["path", "bytes", "record", "failure"]
+NOTICE_TIMEOUT = 300.0  # normal notices take milliseconds; a 20 MB one about two minutes with the rules
+
+
+class NoticeTimeout(BaseException):
+    """Raised by the alarm inside a notice's extraction. A BaseException, so that no ``except Exception``
+    on the way swallows it."""
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` with NoticeTimeout. Signals reach only a process's main
+    thread: the serial backend and the pool workers get the limit, Dask's worker threads do not."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise NoticeTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True)
@@ -32,12 +62,15 @@ class BatchConfig:
     fields: RecordFields = field(default_factory=RecordFields)
     max_bytes: int = MAX_BYTES
     device: str = "auto"  # where the model runs; not part of the fingerprint (the output does not depend on it)
+    precision: str = "fp32"  # fp32 or bf16 autocast: bf16 can move a span, so it is part of the fingerprint
+    # seconds one notice may take (None: no limit); not in the fingerprint, so a resumed run may change it
+    notice_timeout: float | None = NOTICE_TIMEOUT
 
     def fingerprint(self) -> dict[str, Any]:
         return {"tagger": self.tagger, "model_dir": self.model_dir,
                 "anchor_date": self.anchor_date.isoformat() if self.anchor_date else None,
                 "id_field": self.fields.id, "text_field": self.fields.text, "date_fields": list(self.fields.date),
-                "max_bytes": self.max_bytes}
+                "max_bytes": self.max_bytes, "precision": self.precision}
 
 
 @dataclass(frozen=True)
@@ -62,9 +95,10 @@ _EXTRACTORS: dict[tuple, Any] = {}
 def get_extractor(config: BatchConfig):
     from extractor.pipeline import Extractor
 
-    key = (config.tagger, config.model_dir, config.anchor_date, config.device)
+    key = (config.tagger, config.model_dir, config.anchor_date, config.device, config.precision)
     if key not in _EXTRACTORS:
-        _EXTRACTORS[key] = Extractor.load(config.tagger, config.model_dir, config.anchor_date, config.device)
+        _EXTRACTORS[key] = Extractor.load(config.tagger, config.model_dir, config.anchor_date, config.device,
+                                          config.precision)
     return _EXTRACTORS[key]
 
 
@@ -104,13 +138,18 @@ def _read(task: Task, config: BatchConfig):
 
 
 def process_task(task: Task, config: BatchConfig) -> Result:
+    extractor = get_extractor(config)  # loaded outside the limit: the first task must not pay for it
     try:
-        item = _read(task, config)
-        if isinstance(item, IngestFailure):
-            return failure_result(task, item.reason)
-        extraction = get_extractor(config).extract(item)
-        return Result(task.key, json.dumps(to_record(extraction), ensure_ascii=False), len(extraction.commitments),
-                      None, tuple(extraction.warnings))
+        with time_limit(config.notice_timeout):
+            item = _read(task, config)
+            if isinstance(item, IngestFailure):
+                return failure_result(task, item.reason)
+            extraction = extractor.extract(item)
+            return Result(task.key, json.dumps(to_record(extraction), ensure_ascii=False),
+                          len(extraction.commitments), None, tuple(extraction.warnings))
+    except NoticeTimeout:
+        return failure_result(task, f"time limit: the notice took longer than the per-notice limit of "
+                                    f"{config.notice_timeout:g} s (--notice-timeout) and was skipped")
     except Exception as exc:  # noqa: BLE001 - one bad notice must not stop a batch of thousands
         return failure_result(task, f"extraction failed: {exc!r}")
 

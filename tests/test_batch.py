@@ -17,7 +17,7 @@ from extractor.worker import BatchConfig, Task, process_chunk
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTICES = sorted((ROOT / "annotations" / "notices").glob("*.json"))
-CONFIG = BatchConfig()
+CONFIG = BatchConfig(tagger="rules")  # batch mechanics: the fast, model-free tagger
 
 
 def corpus(tmp_path: Path, copies: int = 3) -> Path:
@@ -38,7 +38,9 @@ def corpus(tmp_path: Path, copies: int = 3) -> Path:
 
 
 def cli(*args, **kw):
-    return subprocess.Popen([sys.executable, "-m", "extractor.cli", "extract", *map(str, args)], cwd=ROOT,
+    # The same tagger as CONFIG, so a CLI run and an in-process run give the same bytes.
+    return subprocess.Popen([sys.executable, "-m", "extractor.cli", "extract", *map(str, args), "--tagger", "rules"],
+                            cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, **kw)
 
 

@@ -15,7 +15,12 @@ EXAMPLES = ROOT / "examples"
 
 
 def run_cli(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "extractor.cli", *map(str, args)], cwd=cwd, check=False,
+    """The CLI in a subprocess; extract runs the rule tagger unless a test names one (these tests are about
+    ingest, output and errors; tests/test_shipped_model.py covers the default hybrid end to end)."""
+    args = [*map(str, args)]
+    if args[:1] == ["extract"] and "--tagger" not in args:
+        args += ["--tagger", "rules"]
+    return subprocess.run([sys.executable, "-m", "extractor.cli", *args], cwd=cwd, check=False,
                           capture_output=True, text=True, timeout=300)
 
 

@@ -8,7 +8,7 @@ TEXT = "下一步，我局将在2025年底前新建社区养老服务中心12个
 
 
 def test_load_returns_a_blank_zh_pipeline_with_spans_and_commitments():
-    nlp = extractor.load()
+    nlp = extractor.load(tagger="rules")
     assert nlp.lang == "zh" and nlp.pipe_names == ["commitments_tagger", "commitments_assembler"]
     doc = nlp.make_doc(TEXT)
     doc._.anchor_date = date(2025, 3, 1)
@@ -27,6 +27,6 @@ def test_spans_match_the_batch_pipeline():
     from extractor.schema import Notice
 
     batch = Extractor.load("rules").extract(Notice(id="x", text=TEXT, date=date(2025, 3, 1)))
-    doc = extractor.load(anchor_date="2025-03-01")(TEXT)
+    doc = extractor.load(tagger="rules", anchor_date="2025-03-01")(TEXT)
     assert [(s.start_char, s.end_char, s.label_) for s in doc.spans["commitments"]] == [
         (s.start, s.end, s.label) for s in batch.spans]

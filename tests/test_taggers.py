@@ -139,15 +139,32 @@ def test_hybrid_takes_rule_recall_where_the_model_is_silent():
     notice = Notice(id="t", text=text, date=date(2025, 3, 1))
     measure = text.index("新建")
     model_only = Extractor(InjectedTagger([Span(start=measure, end=len(text) - 1, label="MEASURE")]))
-    hybrid = Extractor(HybridTagger(model_only.tagger, RuleTagger()))
+    hybrid = Extractor(HybridTagger(model_only.tagger, RuleTagger(), measures="model"))
     assert {s.label for s in model_only.extract(notice).spans} == {"MEASURE"}
     got = hybrid.extract(notice)
     assert {text[s.start:s.end] for s in got.spans} == {"新建社区食堂3个", "年底前", "3个"}
     assert got.commitments[0].deadline.end_date == date(2025, 12, 31)
     scores = {text[s.start:s.end]: s.score for s in got.spans}
     assert scores["新建社区食堂3个"] == 0.9 and scores["年底前"] == 1.0  # model spans keep the model's score
-    silent = Extractor(HybridTagger(Silent(), RuleTagger())).extract(notice)
+    silent = Extractor(HybridTagger(Silent(), RuleTagger(), measures="model")).extract(notice)
     assert silent.commitments == []  # MEASURE comes from the model: rule spans alone make no commitment
+
+
+def test_hybrid_measure_policies_decide_who_goes_first():
+    text = "下一步，我局将在年底前新建社区食堂3个。同时将组织开展养老服务培训。"
+    notice = Notice(id="t", text=text, date=date(2025, 3, 1))
+    # The model's measure is shorter than the rules' first one and it misses the second clause.
+    learned = InjectedTagger([Span(start=text.index("新建"), end=text.index("3个"), label="MEASURE")])
+
+    def measures(policy):
+        got = Extractor(HybridTagger(learned, RuleTagger(), measures=policy)).extract(notice)
+        return [text[s.start:s.end] for s in got.spans if s.label == "MEASURE"]
+
+    assert measures("model") == ["新建社区食堂"]
+    assert measures("model+rules") == ["新建社区食堂", "组织开展养老服务培训"]
+    assert measures("rules+model") == ["新建社区食堂3个", "组织开展养老服务培训"]
+    with pytest.raises(ValueError, match="unknown measure policy"):
+        HybridTagger(learned, RuleTagger(), measures="both")
 
 
 def test_a_rules_only_extract_imports_neither_torch_nor_transformers(tmp_path):

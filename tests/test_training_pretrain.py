@@ -15,7 +15,7 @@ from extractor.labels import ID2LABEL, LABEL2ID, PRODUCT_LABELS
 from training import cli as training_cli
 from training.config import PretrainConfig
 from training.mlm import mask_batch
-from training.pretrain import STATE_FILE, latest_checkpoint, lr_at, resolve_resume, train
+from training.pretrain import STATE_FILE, latest_checkpoint, load_state, lr_at, resolve_resume, train
 from training.vocab import build_tokenizer, build_vocab, count_chars
 
 SENTENCES = [
@@ -143,7 +143,7 @@ def test_resume_continues_from_the_saved_step_like_an_uninterrupted_run(tmp_path
     b = AutoModelForMaskedLM.from_pretrained(str(final)).state_dict()
     for name in a:
         assert torch.allclose(a[name], b[name], atol=1e-6), name
-    state = torch.load(final / STATE_FILE, weights_only=False)
+    state = load_state(final / STATE_FILE)
     assert state["step"] == 6 and state["tokens_seen"] == 6 * 4 * 32
 
 

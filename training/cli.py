@@ -26,7 +26,7 @@ def add_pretrain_arguments(parser: argparse.ArgumentParser) -> None:
         help="resume from CHECKPOINT, or from the latest one in output_dir when given alone",
     )
     parser.add_argument(
-        "--export", type=Path, default=None, help="also save the final encoder to this directory"
+        "--export", type=Path, default=None, help="also save the final model to this directory"
     )
 
 
@@ -42,3 +42,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_pretrain_arguments(parser)
     parser.set_defaults(func=_run("training.pretrain"))
+    parser = sub.add_parser(
+        "tagger",
+        help="fine-tune the commitment tagger (token classifier over MEASURE/QUANTITY/DEADLINE)",
+        description="Fine-tune a token-classification checkpoint on the gold notices (training/finetune.py); "
+                    "with a `student` section, distil a smaller model from a teacher.",
+    )
+    add_pretrain_arguments(parser)
+    parser.set_defaults(func=_run("training.finetune"))

@@ -83,3 +83,67 @@ class PretrainConfig(_Strict):
         path = Path(path)
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         return cls.model_validate(raw)  # relative paths are relative to the working directory
+
+
+class GoldSourceConfig(_Strict):
+    """One gold set for fine-tuning. ``kind: team`` is the annotations folder (notices + splits.json);
+    ``kind: standoff`` is real-text gold whose text is joined from ``corpus`` at load time."""
+
+    path: Path
+    kind: Literal["team", "standoff"] = "team"
+    corpus: Path | None = None  # the folder of the corpus JSON Lines files (standoff only)
+    repeat: int = Field(default=1, ge=1)  # oversampling of this source's training windows
+
+    @model_validator(mode="after")
+    def _corpus_given(self) -> GoldSourceConfig:
+        if self.kind == "standoff" and self.corpus is None:
+            raise ValueError(f"the standoff gold {self.path} needs a corpus folder")
+        return self
+
+
+class StudentConfig(_Strict):
+    """A smaller model trained from scratch (random initialisation, the base model's tokenizer) on the
+    gold windows plus a teacher's labels over unlabelled text: the distilled fast form."""
+
+    teacher: Path
+    unlabelled: list[SourceConfig]  # text the teacher labels (jsonl or text sources)
+    max_unlabelled_chars: int | None = None
+    model: ModelConfig = ModelConfig(num_hidden_layers=2, hidden_size=128, num_attention_heads=2,
+                                     intermediate_size=384, architecture="modernbert")
+
+
+class FinetuneTrainConfig(_Strict):
+    epochs: float = Field(default=10, gt=0)
+    batch_size: int = Field(default=16, ge=1)
+    learning_rate: float = Field(default=5e-4, gt=0)
+    weight_decay: float = 0.01
+    warmup_ratio: float = Field(default=0.06, ge=0, lt=1)
+    eval_every_epochs: float = Field(default=1, gt=0)
+    patience: int = Field(default=3, ge=1)  # evaluations without a dev gain before stopping early
+    bf16: bool = False
+    num_threads: int = 2
+    seed: int = 13
+    max_wall_minutes: float | None = None  # stop (best checkpoint kept) after this much wall time
+
+
+class FinetuneConfig(_Strict):
+    output_dir: Path  # checkpoints, log, dev metrics
+    base_model: Path | str  # any token-classification-capable checkpoint: path or hub id
+    export_dir: Path | None = None  # where the best model is saved for shipping
+    gold: list[GoldSourceConfig]
+    max_chars: int = Field(default=254, ge=16)  # window length in characters (clause-cut, overlapping)
+    overlap: int = Field(default=32, ge=0)
+    train: FinetuneTrainConfig = FinetuneTrainConfig()
+    student: StudentConfig | None = None
+
+    @model_validator(mode="after")
+    def _window(self) -> FinetuneConfig:
+        if self.overlap * 2 >= self.max_chars:
+            raise ValueError("overlap must be under half of max_chars")
+        return self
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> FinetuneConfig:
+        path = Path(path)
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return cls.model_validate(raw)

@@ -101,6 +101,26 @@ def latest_checkpoint(output_dir: Path) -> Path | None:
     return found[-1] if found else None
 
 
+class StateFileError(ValueError):
+    pass
+
+
+def load_state(path: Path) -> dict:
+    """The training state of a checkpoint. State files get handed around, and an unrestricted load runs
+    whatever code a file holds, so it is read weights-only: dicts, lists, tuples, str, int, float, bool,
+    None and tensors (the optimizer state, counters, the data summary and the RNG state are nothing else).
+    Anything more is refused with StateFileError, before any of it runs."""
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # noqa: BLE001 - torch reports a refused or broken file with several types
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StateFileError(f"{path}: refused: not a plain training state (a weights-only load allows "
+                             f"tensors, numbers, strings, lists and dicts only; {first})") from None
+    if not isinstance(state, dict):
+        raise StateFileError(f"{path}: refused: a training state is a dict, not {type(state).__name__}")
+    return state
+
+
 def save_checkpoint(path: Path, model, tokenizer, optimizer, state: dict) -> None:
     tmp = path.with_name(path.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -178,7 +198,7 @@ def train(config: PretrainConfig, resume: Path | None = None, export: Path | Non
 
     if resume is not None:
         model = AutoModelForMaskedLM.from_pretrained(resume)
-        state = torch.load(resume / STATE_FILE, weights_only=False)
+        state = load_state(resume / STATE_FILE)
     else:
         model = build_model(config, tokenizer)
         state = {"step": 0, "tokens_seen": 0, "wall_seconds": 0.0}
@@ -320,7 +340,7 @@ def export_encoder(checkpoint: Path, target: Path) -> None:
     model = AutoModelForMaskedLM.from_pretrained(checkpoint)
     model.save_pretrained(target)
     load_tokenizer(checkpoint).save_pretrained(target)
-    state = torch.load(checkpoint / STATE_FILE, weights_only=False)
+    state = load_state(checkpoint / STATE_FILE)
     summary = {k: state[k] for k in ("step", "tokens_seen", "wall_seconds", "data") if k in state}
     (target / "pretraining.json").write_text(
         json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

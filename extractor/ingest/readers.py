@@ -61,6 +61,9 @@ def iter_inputs(inputs: Iterable[str], exclude: Iterable[Path] = ()) -> Iterator
                 yield p
 
 
+INVALID_DATE = "invalid_date"
+
+
 def _notice_date(meta: dict[str, object], explicit: object = None) -> date | None:
     """A record's own date field (structured, chosen by the user) first, then 发文日期 from the header,
     then the signature date."""
@@ -76,6 +79,8 @@ def notice_from_text(notice_id: str, text: str, source: str, explicit_date: obje
                      metadata: dict | None = None) -> Notice:
     meta = parse_header(text)
     meta.update(metadata or {})
+    if isinstance(explicit_date, str) and explicit_date.strip() and parse_date(explicit_date) is None:
+        meta[INVALID_DATE] = explicit_date[:100]  # kept, so the extraction can warn that it was ignored
     return Notice(id=notice_id, text=text, date=_notice_date(meta, explicit_date), source=source, metadata=meta)
 
 

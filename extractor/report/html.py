@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from extractor.csvsafe import safe_cell
 from extractor.report.aggregates import ALL, SHARES, GroupStats, Share
 from extractor.report.assets import CSS, JS
 from extractor.report.figures import Figure
@@ -249,7 +250,7 @@ def _csv(rows: Sequence[Sequence[object]], header: Sequence[str]) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if v is None else f"{v:.6g}" if isinstance(v, float) else v for v in row])
+        writer.writerow(["" if v is None else f"{v:.6g}" if isinstance(v, float) else safe_cell(v) for v in row])
     return buf.getvalue()
 
 

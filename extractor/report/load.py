@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from extractor.csvsafe import unescape_dict
 from extractor.ingest.header import parse_date, region_of
 from extractor.io import read_jsonl
 from extractor.schema import Extraction
@@ -169,7 +170,7 @@ def iter_notices(path: Path, keep_extractions: bool = True) -> Iterator[NoticeFa
         import csv
 
         with path.open(encoding="utf-8", newline="") as fh:
-            yield from _flat_notices(csv.DictReader(fh))
+            yield from _flat_notices(unescape_dict(row) for row in csv.DictReader(fh))
     else:
         for e in read_jsonl(path):
             yield facts_from_extraction(e, keep_extractions)

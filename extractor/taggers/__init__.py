@@ -30,30 +30,35 @@ def _rules(**_options) -> Tagger:
     return RuleTagger()
 
 
-def _model(model_dir: str | Path | None = None, device: str = "auto", **_options) -> Tagger:
+def _model(model_dir: str | Path | None = None, device: str = "auto", precision: str = "fp32",
+           **_options) -> Tagger:
     from extractor.taggers.model import ModelTagger
 
-    return ModelTagger.load(model_dir or DEFAULT_MODEL_DIR, device=device)
+    return ModelTagger.load(model_dir or DEFAULT_MODEL_DIR, device=device, precision=precision)
 
 
-def _hybrid(model_dir: str | Path | None = None, device: str = "auto", **_options) -> Tagger:
+def _hybrid(model_dir: str | Path | None = None, device: str = "auto", precision: str = "fp32",
+            **_options) -> Tagger:
     from extractor.taggers.hybrid import HybridTagger
-    from extractor.taggers.model import ModelTagger
     from extractor.taggers.rules import RuleTagger
 
-    return HybridTagger(ModelTagger.load(model_dir or DEFAULT_MODEL_DIR, device=device), RuleTagger())
+    return HybridTagger(_model(model_dir, device, precision), RuleTagger())
 
 
 TAGGERS: dict[str, Callable[..., Tagger]] = {"rules": _rules, "model": _model, "hybrid": _hybrid}
 NAMES: tuple[str, ...] = tuple(TAGGERS)
-DEFAULT_TAGGER = "rules"
+DEFAULT_TAGGER = "hybrid"  # the product: the fine-tuned model's spans, rule recall, the rule filters
 # Taggers that need a fine-tuned checkpoint (``model_dir``).
 NEEDS_MODEL = frozenset({"model", "hybrid"})
+PRECISIONS: tuple[str, ...] = ("fp32", "bf16")
 
 
-def load_tagger(name: str, model_dir: str | Path | None = None, device: str = "auto") -> Tagger:
+def load_tagger(name: str, model_dir: str | Path | None = None, device: str = "auto",
+                precision: str = "fp32") -> Tagger:
     try:
         factory = TAGGERS[name]
     except KeyError:
         raise ValueError(f"unknown tagger {name!r}: use one of {', '.join(NAMES)}") from None
-    return factory(model_dir=model_dir, device=device)
+    if precision not in PRECISIONS:
+        raise ValueError(f"unknown precision {precision!r}: use one of {', '.join(PRECISIONS)}")
+    return factory(model_dir=model_dir, device=device, precision=precision)

@@ -1,33 +1,60 @@
-"""The hybrid tagger: the fine-tuned model's spans first, the rule proposals after them.
+"""The hybrid tagger: the fine-tuned model's spans and the rule proposals, combined, then filtered.
 
-MEASURE comes from the model (rule measures fill in only where the model has none, when
-``rule_measures`` is on); for QUANTITY and DEADLINE the rule candidates are added after the model's, so
-the filters keep the model's span where it parses and fall back to a rule span where the model's is
-rejected or missing (rule recall). The filters then decide everything else, with reasons.
+QUANTITY and DEADLINE: the model's spans first, the rule candidates after them, so the filters keep the
+model's span where it parses and fall back to a rule span where the model's is rejected or missing (rule
+recall). MEASURE follows ``measures``, a policy chosen on the dev splits (see the model card):
+
+- ``model``: the model's measures alone;
+- ``model+rules``: the model's, plus each rule measure that overlaps none of them;
+- ``rules+model``: the rule measures, plus each model measure that overlaps none of them.
+
+Model measures whose score (mean character probability) is below ``min_model_score`` are left out
+first. The filters then decide everything else, with reasons, whoever proposed a span.
 """
 
 from __future__ import annotations
 
+from typing import Literal
+
 from extractor.schema import Span, TagResult
 from extractor.segment import Document
+
+MeasurePolicy = Literal["model", "model+rules", "rules+model"]
+MEASURE_POLICIES: tuple[str, ...] = ("model", "model+rules", "rules+model")
+DEFAULT_MEASURES: MeasurePolicy = "rules+model"
+DEFAULT_MIN_MODEL_SCORE = 0.85  # chosen on the dev splits with the policy (model card)
 
 
 def _overlaps(span: Span, others: list[Span]) -> bool:
     return any(span.start < o.end and o.start < span.end for o in others)
 
 
+def _measures(spans: list[Span]) -> list[Span]:
+    return [s for s in spans if s.label == "MEASURE"]
+
+
 class HybridTagger:
     name = "hybrid"
 
-    def __init__(self, model, rules, rule_measures: bool = False):
-        self.model, self.rules, self.rule_measures = model, rules, rule_measures
+    def __init__(self, model, rules, measures: MeasurePolicy = DEFAULT_MEASURES,
+                 min_model_score: float = DEFAULT_MIN_MODEL_SCORE):
+        if measures not in MEASURE_POLICIES:
+            raise ValueError(f"unknown measure policy {measures!r}: use one of {', '.join(MEASURE_POLICIES)}")
+        self.model, self.rules, self.measures = model, rules, measures
+        self.min_model_score = min_model_score
 
     def __call__(self, doc: Document) -> TagResult:
         learned, proposed = self.model(doc), self.rules(doc)
-        measures = [s for s in learned.spans if s.label == "MEASURE"]
-        if self.rule_measures:
-            measures += [s for s in proposed.spans if s.label == "MEASURE" and not _overlaps(s, measures)]
-        layer2 = [s for s in learned.spans if s.label != "MEASURE"]
-        layer2 += [s for s in proposed.spans if s.label != "MEASURE"]
-        rejections = learned.rejections + (proposed.rejections if self.rule_measures else [])
+        learned = TagResult(spans=[s for s in learned.spans
+                                   if s.label != "MEASURE" or s.score >= self.min_model_score],
+                            rejections=learned.rejections)
+        if self.measures == "model":
+            first, second = _measures(learned.spans), []
+        elif self.measures == "model+rules":
+            first, second = _measures(learned.spans), _measures(proposed.spans)
+        else:
+            first, second = _measures(proposed.spans), _measures(learned.spans)
+        measures = first + [s for s in second if not _overlaps(s, first)]
+        layer2 = [s for s in learned.spans + proposed.spans if s.label != "MEASURE"]
+        rejections = learned.rejections + (proposed.rejections if self.measures != "model" else [])
         return TagResult(spans=measures + layer2, rejections=rejections)

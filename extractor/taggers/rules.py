@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from extractor.intervals import Intervals
 from extractor.rules import deadline, quantity
 from extractor.rules.cues import cues, has
 from extractor.rules.filters import deadline_verdict, filter_spans, quantity_verdict, trim_measure
@@ -52,6 +53,7 @@ def propose(doc: Document) -> TagResult:
     all_d = [c for c, v in verdicts.items() if isinstance(v, deadline.ParsedDeadline)]
     past_d = [c for c, v in verdicts.items()
               if isinstance(v, deadline.DeadlineRejection) and "before the notice date" in v.reason]
+    d_index, past_index, q_index = Intervals(all_d), Intervals(past_d), Intervals(all_q)
     result = TagResult()
     state = ("backward", False)
     measures: list[Span] = []
@@ -70,9 +72,9 @@ def propose(doc: Document) -> TagResult:
         for sent in doc.sentences(body_start, line.end):
             if INLINE_OPENER.match(sent.text):
                 state, region = ("forward", True), "forward"
-            has_deadline = any(sent.start <= d[0] < sent.end and not CURRENT_PERIOD.match(text[d[0]:d[1]])
-                               for d in all_d)
-            if region == "backward" and any(sent.start <= d[0] < sent.end for d in past_d):
+            has_deadline = any(not CURRENT_PERIOD.match(text[all_d[i][0]:all_d[i][1]])
+                               for i in d_index.starting_in(sent.start, sent.end))
+            if region == "backward" and past_index.starting_in(sent.start, sent.end):
                 continue  # a sentence about an earlier year is background
             continued = carried_forward  # a sentence after ；of a forward one continues it
             carried_forward = False
@@ -80,19 +82,20 @@ def propose(doc: Document) -> TagResult:
                 continue
             carried_forward = sent.end < len(text) and text[sent.end] in "；;"
             for clause in doc.clauses(sent.start, sent.end):
-                inside_d = [d for d in all_d if clause.start <= d[0] and d[1] <= clause.end]
+                inside_d = [all_d[i] for i in sorted(d_index.within(clause.start, clause.end))]
                 start = trim_measure(doc, clause.start, clause.end, inside_d)
                 if start >= clause.end:
                     continue
                 core = text[start:clause.end]
                 if not outside_deadlines(text, start, clause.end, inside_d):
                     continue
-                has_quantity = any(start <= q[0] and q[1] <= clause.end for q in all_q)
+                has_quantity = bool(q_index.within(start, clause.end))
                 # a deadline alone makes a target only with an action in the clause (近期确实有抬头之势 is none)
                 has_target = has_quantity or (bool(inside_d) and has(core, cues()["action_verbs"]))
-                if past(core) or any(clause.start <= d[0] < clause.end for d in past_d):
+                if past(core) or past_index.starting_in(clause.start, clause.end):
                     continue
-                first = not any(m.start >= sent.start for m in measures)  # clauses start inside their sentence
+                # measures come in text order, and clauses start inside their sentence
+                first = not (measures and measures[-1].start >= sent.start)
                 reason = classify(core, has_target, first)
                 if reason is None:  # the whole clause is proposed: the filters trim it (to ``start``)
                     measures.append(Span(start=clause.start, end=clause.end, label="MEASURE"))

@@ -209,14 +209,14 @@ class Document:
     def _line_starts(self) -> list[int]:
         return [line.start for line in self.lines]  # lines and section_paths share these starts
 
-    def _line_index(self, pos: int) -> int | None:
+    def line_index(self, pos: int) -> int | None:
         """Index of the line that holds ``pos`` (a bisection: a notice may have thousands of lines)."""
         i = bisect_right(self._line_starts, pos) - 1
         return i if i >= 0 and pos <= self.lines[i].end else None
 
     def section(self, pos: int) -> list[str]:
         """Heading path of the line that holds ``pos``."""
-        i = self._line_index(pos)
+        i = self.line_index(pos)
         return [] if i is None else self.section_paths[i][2]
 
     def sentences(self, start: int = 0, end: int | None = None) -> list[Segment]:
@@ -226,7 +226,7 @@ class Document:
         return clauses(self.text, start, end)
 
     def line_of(self, pos: int) -> Segment | None:
-        i = self._line_index(pos)
+        i = self.line_index(pos)
         return None if i is None else self.lines[i]
 
     def windows(self, max_len: int, overlap: int = 32) -> list[tuple[int, int]]:

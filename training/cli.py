@@ -50,3 +50,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_pretrain_arguments(parser)
     parser.set_defaults(func=_run("training.finetune"))
+    parser = sub.add_parser(
+        "review",
+        help="train the review-paragraph classifier from the structure of real work reports",
+        description="Label the paragraphs of the real work reports by their sections (工作回顾 vs the plan after "
+                    "it) and fit the character n-gram classifier the filters use (training/review_classifier.py).",
+    )
+    from training.review_classifier import add_arguments  # light: scikit-learn loads only when it runs
+
+    add_arguments(parser)
+    parser.set_defaults(func=_run("training.review_classifier"))

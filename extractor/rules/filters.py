@@ -6,6 +6,7 @@ its reason; offsets are never invented (a trimmed MEASURE starts later inside th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from extractor.assemble import link_deadlines
@@ -15,9 +16,13 @@ from extractor.rules.cues import cues, has, starts
 from extractor.rules.deadline import DeadlineRejection, ParsedDeadline, parse_deadline
 from extractor.rules.measure import outside_deadlines, strip_prefix
 from extractor.rules.quantity import ParsedQuantity, QuantityRejection, parse_quantity
-from extractor.rules.regions import HEADER_FIELD, heading_end, past
+from extractor.rules.regions import HEADER_FIELD, future_cue, heading_end, past
+from extractor.rules.review import ParagraphOdds
 from extractor.schema import Rejection, Span
-from extractor.segment import Document, Segment
+from extractor.segment import Document, Segment, full_stop_end, sentence_start
+
+REVIEW_THRESHOLD = 0.9  # smoothed P(review) above which a paragraph is read as a review (chosen on dev)
+PLAN_YEAR = re.compile(r"今年|明年|((?:19|20)\d{2})年")
 
 
 @dataclass
@@ -93,7 +98,25 @@ def measure_rejection(doc: Document, start: int, end: int, deadlines: list[tuple
             return "in a header field (索引号, 发文日期 …)"
         if title_end is not None and end <= title_end:
             return "a heading, not a measure"
+        if _in_review(doc, start):
+            return "in a paragraph that reviews past work (review classifier), with no future cue"
     return None
+
+
+def _in_review(doc: Document, start: int) -> bool:
+    key = ("REVIEW", 0, 0)
+    if key not in doc.verdicts:  # one lazy scorer per document
+        doc.verdicts[key] = ParagraphOdds([line.text for line in doc.lines])
+    i = doc.line_index(start)
+    p = None if i is None else doc.verdicts[key].probability(i)
+    if p is None or p < REVIEW_THRESHOLD:
+        return False
+    sentence = doc.text[sentence_start(doc.text, start): full_stop_end(doc.text, start)]
+    if future_cue(sentence):
+        return False
+    year = doc.anchor.year if doc.anchor else None  # 今年 / a year not before the notice's names the plan
+    return not any(m.group(1) is None or (year is not None and int(m.group(1)) >= year)
+                   for m in PLAN_YEAR.finditer(sentence))
 
 
 def _reject(span: Span, text: str, reason: str, start: int | None = None) -> Rejection:

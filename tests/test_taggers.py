@@ -167,6 +167,16 @@ def test_hybrid_measure_policies_decide_who_goes_first():
         HybridTagger(learned, RuleTagger(), measures="both")
 
 
+def test_hybrid_prefers_a_rule_span_that_holds_the_models_shorter_one():
+    text = "下一步，我局将新增普惠托位2000个以上，从明年开始推行延时服务。"
+    notice = Notice(id="t", text=text, date=date(2025, 3, 1))
+    cut = [Span(start=text.index("2000"), end=text.index("以上"), label="QUANTITY"),  # the comparator cut off
+           Span(start=text.index("明年"), end=text.index("明年") + 2, label="DEADLINE")]  # the frame cut off
+    got = Extractor(HybridTagger(InjectedTagger(cut), RuleTagger())).extract(notice)
+    layer2 = {s.label: text[s.start:s.end] for s in got.spans if s.label != "MEASURE"}
+    assert layer2 == {"QUANTITY": "2000个以上", "DEADLINE": "从明年开始"}
+
+
 def test_a_rules_only_extract_imports_neither_torch_nor_transformers(tmp_path):
     notice = tmp_path / "n.txt"
     notice.write_text("发文日期：2025-03-01\n下一步，我局将在年底前新建社区食堂3个。\n", encoding="utf-8")

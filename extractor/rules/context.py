@@ -84,7 +84,25 @@ def deadline_context(text: str, start: int, end: int) -> str | None:
         return "frequency, ordinal or duration, not a deadline"
     if TARGET_DURATION_BEFORE.search(text, max(0, start - 6), start):
         return "a duration the measure sets as its target (压缩至3个工作日内): a QUANTITY, not a deadline"
+    if signature_date(text, start, end):
+        return "the signature date at the end of the notice, not a deadline"
     return None
+
+
+# After the last sentence: nothing, or a short signer named as a body (XX县教育局), before the date.
+_SIGNER = re.compile(r"[\s　]*(?:[^，,。；;：:！!？?\s　]{0,22}(?:局|委|办|厅|府|中心|公司|部|院|会|处|所|站|队|镇|"
+                     r"街道|乡|村|区|县|市|室|组|管委会|办公室))?[\s　]*$")
+
+
+_NOTHING_AFTER = re.compile(r"[\s　。.]*\Z")
+
+
+def signature_date(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is the date that closes the notice (…。　A7县教育局 2013年1月5日)."""
+    if start == 0 or not _NOTHING_AFTER.match(text, end):  # a match at end: no copy of the rest per candidate
+        return False
+    last_stop = max(text.rfind(c, 0, start) for c in "。！!？?；;")
+    return last_stop >= 0 and _SIGNER.fullmatch(text, last_stop + 1, start) is not None
 
 
 # A duration right after a verb of reduction or a time-limit noun is the value being set, not when the

@@ -2,7 +2,8 @@
 
 QUANTITY and DEADLINE: the model's spans first, the rule candidates after them, so the filters keep the
 model's span where it parses and fall back to a rule span where the model's is rejected or missing (rule
-recall). MEASURE follows ``measures``, a policy chosen on the dev splits (see the model card):
+recall). A rule span that strictly holds a model span of its label goes before it: the rules' patterns
+carry the comparator and the frame (5000万元以上, 从今年开始) that the model tends to cut off. MEASURE follows ``measures``, a policy chosen on the dev splits (see the model card):
 
 - ``model``: the model's measures alone;
 - ``model+rules``: the model's, plus each rule measure that overlaps none of them;
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from extractor.intervals import Intervals
 from extractor.schema import Span, TagResult
 from extractor.segment import Document
 
@@ -31,6 +33,18 @@ def _overlaps(span: Span, others: list[Span]) -> bool:
 
 def _measures(spans: list[Span]) -> list[Span]:
     return [s for s in spans if s.label == "MEASURE"]
+
+
+def _layer2(learned: list[Span], proposed: list[Span]) -> list[Span]:
+    """QUANTITY and DEADLINE spans in the order the filters should prefer them."""
+    model = [s for s in learned if s.label != "MEASURE"]
+    spans = {label: [s for s in model if s.label == label] for label in ("QUANTITY", "DEADLINE")}
+    index = {label: Intervals(found) for label, found in spans.items()}
+    wider, rest = [], []
+    for span in (s for s in proposed if s.label != "MEASURE"):
+        inner = [spans[span.label][i] for i in index[span.label].within(span.start, span.end)]
+        (wider if any((m.start, m.end) != (span.start, span.end) for m in inner) else rest).append(span)
+    return wider + model + rest
 
 
 class HybridTagger:
@@ -55,6 +69,6 @@ class HybridTagger:
         else:
             first, second = _measures(proposed.spans), _measures(learned.spans)
         measures = first + [s for s in second if not _overlaps(s, first)]
-        layer2 = [s for s in learned.spans + proposed.spans if s.label != "MEASURE"]
+        layer2 = _layer2(learned.spans, proposed.spans)
         rejections = learned.rejections + (proposed.rejections if self.measures != "model" else [])
         return TagResult(spans=measures + layer2, rejections=rejections)

@@ -20,7 +20,8 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/commitments extract examples/ -o out/commitments.jsonl
 	$(BIN)/commitments extract examples/ -o out/commitments.csv
-	@echo "wrote out/commitments.jsonl and out/commitments.csv"
+	$(BIN)/commitments db build out/commitments.jsonl -o out/results.duckdb
+	@echo "wrote out/commitments.jsonl, out/commitments.csv and out/results.duckdb"
 
 # The report's browser test needs Debian's chromium and a CJK font: installed here when missing (root + apt).
 browser:

@@ -12,6 +12,7 @@ COMMAND_MODULES = (
     "extractor.annotations.cli",
     "eval.cli",
     "extractor.report.cli",
+    "extractor.db.cli",
     "training.cli",
 )
 

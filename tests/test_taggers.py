@@ -134,6 +134,19 @@ def test_model_measures_are_trimmed_and_checked_with_reasons():
     assert "courtesy or thanks" in reasons and "a heading, not a measure" in reasons
 
 
+def test_model_measures_cut_at_a_comma_without_an_action_are_rejected():
+    text = "下一步，我局将会同各街道办事处，每年3月前完成学龄人口摸底；对用地紧张的片区，探索小而精的学校建设模式。"
+    pieces = ["会同各街道办事处", "每年3月前", "完成学龄人口摸底", "对用地紧张的片区", "探索小而精的学校建设模式"]
+    injected = [Span(start=text.index(p), end=text.index(p) + len(p), label="MEASURE") for p in pieces]
+    got = Extractor(InjectedTagger(injected)).extract(Notice(id="t", text=text, date=date(2025, 3, 1)))
+    assert [text[s.start:s.end] for s in got.spans if s.label == "MEASURE"] == ["完成学龄人口摸底",
+                                                                               "探索小而精的学校建设模式"]
+    reasons = {r.text: r.reason for r in got.rejections if r.label == "MEASURE"}
+    assert reasons["会同各街道办事处"].startswith("a partner phrase")
+    assert reasons["每年3月前"] == "a time expression, not a measure"
+    assert reasons["对用地紧张的片区"].startswith("a condition")
+
+
 def test_hybrid_takes_rule_recall_where_the_model_is_silent():
     text = "下一步，我局将在年底前新建社区食堂3个。"
     notice = Notice(id="t", text=text, date=date(2025, 3, 1))

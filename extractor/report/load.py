@@ -160,9 +160,19 @@ def _flat_notices(rows: Iterable[dict[str, Any]]) -> Iterator[NoticeFacts]:
 
 def iter_notices(path: Path, keep_extractions: bool = True) -> Iterator[NoticeFacts]:
     """Notices in file order, one at a time (a JSONL batch is never held in memory whole). The format
-    follows the suffix: .parquet and .csv are the flat forms, anything else is JSONL."""
+    follows the suffix: .parquet and .csv are the flat forms, .duckdb the research database (its records
+    table holds each notice's whole extraction), anything else is JSONL."""
     suffix = path.suffix.lower()
-    if suffix == ".parquet":
+    if suffix == ".duckdb":
+        from extractor.db.build import connect
+
+        con = connect(path, read_only=True)
+        try:
+            for (record,) in con.execute("SELECT record FROM records ORDER BY notice_id").fetchall():
+                yield facts_from_extraction(Extraction.model_validate_json(record), keep_extractions)
+        finally:
+            con.close()
+    elif suffix == ".parquet":
         import pyarrow.parquet as pq
 
         yield from _flat_notices(pq.read_table(path).to_pylist())
@@ -178,7 +188,7 @@ def iter_notices(path: Path, keep_extractions: bool = True) -> Iterator[NoticeFa
 
 def input_format(path: Path) -> str:
     suffix = path.suffix.lower().lstrip(".")
-    return suffix if suffix in ("parquet", "csv") else "jsonl"
+    return suffix if suffix in ("parquet", "csv", "duckdb") else "jsonl"
 
 
 def load(path: Path, keep_extractions: bool = True) -> tuple[list[NoticeFacts], str]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from extractor.assemble import link_deadlines
 from extractor.intervals import Disjoint, Intervals
+from extractor.rules import deadline
 from extractor.rules.context import deadline_context, event_relative, quantity_context
 from extractor.rules.cues import cues, has, starts
 from extractor.rules.deadline import DeadlineRejection, ParsedDeadline, parse_deadline
@@ -91,6 +92,9 @@ def measure_rejection(doc: Document, start: int, end: int, deadlines: list[tuple
         return "declines or postpones"
     if past(core):
         return "reports a past action"
+    bare = bare_phrase(core)
+    if bare:
+        return bare
     line = doc.line_of(start)
     if line is not None:
         header, title_end = _line_facts(doc, line)
@@ -117,6 +121,24 @@ def _in_review(doc: Document, start: int) -> bool:
     year = doc.anchor.year if doc.anchor else None  # 今年 / a year not before the notice's names the plan
     return not any(m.group(1) is None or (year is not None and int(m.group(1)) >= year)
                    for m in PLAN_YEAR.finditer(sentence))
+
+
+FREQUENCY = re.compile(r"^(?:每年|每月|每季度|每周|每半年)")
+# A phrase that only frames the next clause, as a model may cut one at a comma: 对用地紧张的片区，探索…;
+# 会同各街道办事处，完成…. Each has no verb of its own by construction of the pattern.
+BARE_FRAMES = (
+    (re.compile(r"^(?:对|针对|对于)[^，,。；;]{1,16}的[^，,。；;的]{1,4}$"), "a condition (对…的…) with no action of its own"),
+    (re.compile(r"^(?:会同|联合|配合|协同|联同)[^，,。；;]{0,14}(?:局|委|办|处|厅|部门|单位|政府|中心|街道|办事处|公司|企业|"
+                r"学校|机构)$"), "a partner phrase (会同…) with no action of its own"),
+)
+
+
+def bare_phrase(core: str) -> str | None:
+    """Why a span holds no action of its own (a time expression alone, 每年3月前; a framing phrase), or None."""
+    rest = FREQUENCY.sub("", core)
+    if rest and any(s == 0 and e == len(rest) for s, e in deadline.candidates(rest)):
+        return "a time expression, not a measure"
+    return next((reason for pattern, reason in BARE_FRAMES if pattern.match(core)), None)
 
 
 def _reject(span: Span, text: str, reason: str, start: int | None = None) -> Rejection:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from extractor.intervals import Intervals
 from extractor.rules.modality import first_hedge, modality
+from extractor.rules.specificity import level
 from extractor.schema import Commitment, Deadline, Quantity, Span, TextSpan
 from extractor.segment import (
     LIST_ITEM,
@@ -192,9 +193,11 @@ def assemble(doc: Document, filtered: Filtered) -> list[Commitment]:
             deadline = Deadline(start=d.start, end=d.end, text=text[d.start:d.end], kind=p.kind,
                                 start_date=p.start, end_date=p.end, anchor=anchor)
         score = min([m.score] + [quantities[qi].score for qi in own])
+        dated = deadline is not None and deadline.kind != "vague" and (deadline.end_date or deadline.start_date)
         commitments.append(Commitment(
             measure=TextSpan(start=m.start, end=m.end, text=text[m.start:m.end]),
             quantities=qs, deadline=deadline,
             modality=modality(text[m.start:m.end], _hedge_before(text, m.start, hedges)),
-            section=doc.section(m.start), score=score))
+            section=doc.section(m.start), score=score,
+            specificity=level(any(q.role == "target" for q in qs), bool(dated), text[m.start:m.end])))
     return commitments

@@ -20,7 +20,7 @@ from extractor.schema import Extraction
 FORMATS = ("jsonl", "csv", "parquet")
 FLAT_COLUMNS = [
     "notice_id", "source", "date", "error", "issuer", "region", "level", "kind", "commitment_index",
-    "measure_start", "measure_end", "measure_text", "modality", "section", "score",
+    "measure_start", "measure_end", "measure_text", "modality", "specificity", "section", "score",
     "target_value", "target_upper", "target_unit", "target_comparator", "target_text", "quantities",
     "deadline_text", "deadline_kind", "deadline_start", "deadline_end",
 ]
@@ -76,7 +76,8 @@ def flat_rows(extraction: Extraction) -> Iterator[dict[str, Any]]:
         yield {
             **base, "commitment_index": i,
             "measure_start": c.measure.start, "measure_end": c.measure.end, "measure_text": c.measure.text,
-            "modality": c.modality, "section": " > ".join(c.section), "score": c.score,
+            "modality": c.modality, "specificity": c.specificity, "section": " > ".join(c.section),
+            "score": c.score,
             "target_value": float(target.value) if target else None,
             "target_upper": float(target.upper) if target and target.upper is not None else None,
             "target_unit": target.unit if target else None,
@@ -97,7 +98,7 @@ def write(extractions: Iterable[Extraction], path: Path, fmt: str) -> int:
 
 def _arrow_schema(pa):
     numeric = {"commitment_index": pa.int64(), "measure_start": pa.int64(), "measure_end": pa.int64(),
-               "score": pa.float64(), "target_value": pa.float64(), "target_upper": pa.float64()}
+               "specificity": pa.int64(), "score": pa.float64(), "target_value": pa.float64(), "target_upper": pa.float64()}
     return pa.schema([(c, numeric.get(c, pa.string())) for c in FLAT_COLUMNS])
 
 

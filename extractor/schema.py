@@ -107,6 +107,9 @@ class Commitment(_Model):
     modality: Modality = "firm"
     section: list[str] = Field(default_factory=list)
     score: float = 1.0
+    # 0 rhetorical, 1 concrete, 2 quantified or dated, 3 both (extractor/rules/specificity.py); None in
+    # records written before the level existed.
+    specificity: int | None = Field(default=None, ge=0, le=3)
 
 
 class Extraction(_Model):

@@ -73,8 +73,10 @@ def rows_of(e: Extraction) -> dict[str, list[tuple]]:
         json.dumps(meta, ensure_ascii=False, default=str), text))
     for i, c in enumerate(e.commitments):
         quantified = any(q.role == "target" for q in c.quantities)
+        d = c.deadline  # dated: a deadline with a date (尽快 and other vague deadlines are not), as in specificity
+        dated = d is not None and d.kind != "vague" and (d.end_date is not None or d.start_date is not None)
         rows["commitments"].append((e.notice_id, i, c.measure.text, c.measure.start, c.measure.end, c.modality,
-                                    " > ".join(c.section) or None, c.score, quantified, c.deadline is not None))
+                                    c.specificity, " > ".join(c.section) or None, c.score, quantified, dated))
         for j, q in enumerate(c.quantities):
             rows["quantities"].append((e.notice_id, i, j, q.text, q.start, q.end, q.value, q.upper, q.unit,
                                        q.comparator, q.role))

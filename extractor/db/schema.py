@@ -11,7 +11,7 @@ TABLES: dict[str, str] = {
         topic VARCHAR, chars INTEGER, commitments INTEGER, warnings VARCHAR[], metadata JSON, text VARCHAR""",
     "commitments": """
         notice_id VARCHAR NOT NULL, commitment_no INTEGER NOT NULL, measure VARCHAR NOT NULL,
-        measure_start INTEGER NOT NULL, measure_end INTEGER NOT NULL, modality VARCHAR, section VARCHAR,
+        measure_start INTEGER NOT NULL, measure_end INTEGER NOT NULL, modality VARCHAR, specificity TINYINT, section VARCHAR,
         score DOUBLE, quantified BOOLEAN NOT NULL, dated BOOLEAN NOT NULL,
         PRIMARY KEY (notice_id, commitment_no)""",
     "quantities": """
@@ -38,7 +38,7 @@ VIEWS: dict[str, str] = {
     # One row per commitment with its notice's group keys, its deadline and its first target quantity.
     "commitment_facts": """
         SELECT c.notice_id, c.commitment_no, n.issuer, n.level, n.province, n.city, n.district, n.year,
-               n.kind AS notice_kind, c.measure, c.modality, c.quantified, c.dated,
+               n.kind AS notice_kind, c.measure, c.modality, c.specificity, c.quantified, c.dated,
                d.kind AS deadline_kind, d.end_date AS deadline_end,
                q.value AS target_value, q.unit AS target_unit, q.comparator AS target_comparator
         FROM commitments c
@@ -52,7 +52,8 @@ VIEWS: dict[str, str] = {
         SELECT n.issuer, count(DISTINCT n.notice_id) AS notices, count(c.commitment_no) AS commitments,
                round(avg(CASE WHEN c.quantified THEN 1 ELSE 0 END), 3) AS share_quantified,
                round(avg(CASE WHEN c.dated THEN 1 ELSE 0 END), 3) AS share_dated,
-               round(avg(CASE WHEN c.quantified AND c.dated THEN 1 ELSE 0 END), 3) AS share_both
+               round(avg(CASE WHEN c.quantified AND c.dated THEN 1 ELSE 0 END), 3) AS share_both,
+               round(avg(c.specificity), 2) AS mean_specificity
         FROM notices n LEFT JOIN commitments c USING (notice_id)
         GROUP BY n.issuer""",
     # Dated commitments with the number of days from the notice to the deadline's end.

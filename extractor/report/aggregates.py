@@ -8,7 +8,8 @@ For each group (and for all notices together):
   Each share carries a Wilson score 95% interval over commitments and, because commitments of one
   notice are not independent, a cluster-bootstrap interval that resamples notices. Deadline horizon:
   median and quartiles of months from the notice date to the deadline's end date. Top quantity units
-  and head measure verbs (verbs.py) with counts.
+  and head measure verbs (verbs.py) with counts. Specificity: the share of each level (0 rhetorical,
+  1 concrete, 2 quantified or dated, 3 both) among commitments that carry one, with the same intervals.
 A group with fewer than ``min_notices`` notices is flagged with a caution.
 Bootstrap draws come from a generator seeded by the group name, so the same input gives the same numbers.
 """
@@ -32,6 +33,7 @@ MIN_NOTICES = 5
 TOP = 5
 ALL = "(all notices)"
 SHARES = ("quantified", "dated", "vague", "hedged")
+LEVELS = (0, 1, 2, 3)
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class GroupStats:
     verbs: list[tuple[str, int]] = field(default_factory=list)
     caution: bool = False
     notice_ids: list[str] = field(repr=False, default_factory=list)
+    specificity: dict[int, Share] = field(default_factory=dict)
 
 
 def wilson(k: int, n: int, z: float = Z95) -> tuple[float | None, float | None]:
@@ -138,6 +141,7 @@ def group_stats(key: str, notices: Sequence[NoticeFacts], min_notices: int = MIN
         low, high = wilson(k, n)
         c_low, c_high = _interval(ratios[name]) if name in ratios and n else (None, None)
         shares[name] = Share(k, n, low, high, c_low, c_high)
+    specificity = _level_shares(key, ok, reps)
     horizons = sorted(h for n in ok for h in n.horizons())
     median, q1, q3 = _quartiles(horizons)
     units = Counter(u for c in commitments for u in c.units)
@@ -147,8 +151,24 @@ def group_stats(key: str, notices: Sequence[NoticeFacts], min_notices: int = MIN
         per_notice=len(commitments) / len(ok) if ok else None, per_notice_low=mean_low, per_notice_high=mean_high,
         shares=shares, horizon_n=len(horizons), horizon_median=median, horizon_q1=q1, horizon_q3=q3,
         horizons=horizons, units=_top(units, top), verbs=_top(verbs, top), caution=len(ok) < min_notices,
-        notice_ids=[n.notice_id for n in notices],
+        notice_ids=[n.notice_id for n in notices], specificity=specificity,
     )
+
+
+def _level_shares(key: str, ok: Sequence[NoticeFacts], reps: int) -> dict[int, Share]:
+    """Share of each specificity level among the commitments that carry one (Wilson and notice-bootstrap)."""
+    totals = np.array([sum(c.specificity is not None for c in n.commitments) for n in ok], dtype=np.int64)
+    parts = {level: np.array([sum(c.specificity == level for c in n.commitments) for n in ok], dtype=np.int64)
+             for level in LEVELS}
+    n = int(totals.sum()) if ok else 0
+    ratios = bootstrap(totals, parts, key + "#specificity", reps)[1] if n and reps else {}
+    shares = {}
+    for level in LEVELS:
+        k = int(parts[level].sum()) if ok else 0
+        low, high = wilson(k, n)
+        c_low, c_high = _interval(ratios[level]) if level in ratios else (None, None)
+        shares[level] = Share(k, n, low, high, c_low, c_high)
+    return shares
 
 
 def _top(counter: Counter, top: int) -> list[tuple[str, int]]:

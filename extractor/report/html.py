@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractor.csvsafe import safe_cell
-from extractor.report.aggregates import ALL, SHARES, GroupStats, Share
+from extractor.report.aggregates import ALL, LEVELS, SHARES, GroupStats, Share
 from extractor.report.assets import CSS, JS
 from extractor.report.figures import Figure
 from extractor.report.load import NoticeFacts
@@ -110,6 +110,24 @@ def groups_table(groups: Sequence[GroupStats], overall: GroupStats, ctx: Context
             f"<tbody>{body}</tbody><tfoot>{_group_row(overall, ctx, link=False)}</tfoot></table></div>")
 
 
+SPECIFICITY_HEADS = {0: "0 rhetorical", 1: "1 concrete", 2: "2 quantified or dated", 3: "3 both"}
+
+
+def specificity_table(groups: Sequence[GroupStats], overall: GroupStats, ctx: Context) -> str:
+    """Distribution of specificity levels per group: share of commitments at each level, Wilson interval."""
+    th = f"<th>{esc(BY_LABELS[ctx.by].capitalize())}</th><th class=\"num\">With a level</th>" + "".join(
+        f'<th class="num">{esc(SPECIFICITY_HEADS[lv])}</th>' for lv in LEVELS)
+
+    def row(g: GroupStats) -> str:
+        n = g.specificity[LEVELS[0]].n if g.specificity else 0
+        cells = "".join(_share_cell(g.specificity[lv]) for lv in LEVELS) if g.specificity else ""
+        return (f'<tr data-group="{esc(g.key)}"><td data-sort="{esc(g.key)}">{esc(g.key)}</td>'
+                f'<td class="num" data-sort="{n}">{n}</td>{cells}</tr>')
+
+    return (f'<div class="scroll"><table id="specificity-table" class="sortable"><thead><tr>{th}</tr></thead>'
+            f'<tbody>{"".join(row(g) for g in groups)}</tbody><tfoot>{row(overall)}</tfoot></table></div>')
+
+
 def _cards(overall: GroupStats) -> str:
     cards = [(overall.notices, "notices"), (overall.commitments, "commitments"),
              (num(overall.per_notice), "commitments per notice"),
@@ -137,6 +155,9 @@ def method(ctx: Context) -> str:
         ("Dated deadline", ("a deadline of kind by or period that resolves to an end date. Vague deadlines "
                            "(尽快, 逐步 …) are counted separately.")),
         ("Hedged", "modality aspirational (力争, 争取 …) or exploratory (探索, 研究 …)."),
+        ("Specificity", ("0 rhetorical (a generic verb with an abstract object: 加强监督管理), 1 concrete (a "
+                        "checkable action or object), 2 a target quantity or a dated deadline, 3 both; the rubric "
+                        "is in annotations/GUIDELINES.md, the rule score in extractor/rules/specificity.py.")),
         ("Horizon", ("months (30.4375 days) from the notice date to the deadline's end date; median with the "
                     "interquartile range, over dated deadlines of notices that carry a date. A negative value is "
                     "a deadline that ended before the notice.")),
@@ -182,13 +203,17 @@ def index_page(groups: Sequence[GroupStats], overall: GroupStats, figures: Seque
         f'<p class="meta">{overall.notices + overall.failed} notices ({overall.failed} failed), '
         f"{overall.commitments} commitments, {len(groups)} groups · input <code>{esc(ctx.source_name)}</code> "
         f"({esc(ctx.fmt)}, sha256 <code>{ctx.source_sha256[:16]}</code>)</p>"
-        f'<nav><a href="#groups">Groups</a><a href="#figures">Figures</a><a href="#method">Method</a>'
+        f'<nav><a href="#groups">Groups</a><a href="#specificity">Specificity</a><a href="#figures">Figures</a><a href="#method">Method</a>'
         f'<a href="notices.html">All notices{" and review pages" if has_review else ""}</a></nav></header><main>'
         f"{_cards(overall)}{notes_html}"
         f'<h2 id="groups">By {esc(label)}</h2><p class="meta">Shares are of commitments (count/total), with '
         f"the Wilson 95% interval below; per notice: mean with a bootstrap 95% interval; horizon: median with the "
         f"interquartile range. Click a column to sort, a group for its notices. Tables as CSV: {csv_links}.</p>"
         f"{groups_table(groups, overall, ctx)}"
+        f'<h2 id="specificity">Specificity by {esc(label)}</h2><p class="meta">Share of commitments at each '
+        f"specificity level (annotations/GUIDELINES.md: 0 rhetorical, 1 concrete, 2 a target quantity or a "
+        f"dated deadline, 3 both), with the Wilson 95% interval; groups.csv adds the notice-bootstrap "
+        f"interval.</p>{specificity_table(groups, overall, ctx)}"
         f'<h2 id="figures">Figures</h2>{"".join(_figure(f) for f in figures)}'
         f'<h2 id="method">Method and definitions</h2>{method(ctx)}</main>'
     )
@@ -260,6 +285,9 @@ def groups_csv(groups: Sequence[GroupStats], overall: GroupStats, by: str) -> st
         header += [f"{s}_k", f"{s}_share", f"{s}_wilson_low", f"{s}_wilson_high", f"{s}_cluster_low",
                    f"{s}_cluster_high"]
     header += ["horizon_n", "horizon_median", "horizon_q1", "horizon_q3", "top_units", "top_verbs", "caution"]
+    for lv in LEVELS:
+        header += [f"specificity{lv}_k", f"specificity{lv}_share", f"specificity{lv}_wilson_low",
+                   f"specificity{lv}_wilson_high", f"specificity{lv}_cluster_low", f"specificity{lv}_cluster_high"]
     rows = []
     for g in [*groups, overall]:
         row: list[object] = [g.key, g.notices, g.failed, g.commitments, g.per_notice, g.per_notice_low,
@@ -270,6 +298,9 @@ def groups_csv(groups: Sequence[GroupStats], overall: GroupStats, by: str) -> st
         row += [g.horizon_n, g.horizon_median, g.horizon_q1, g.horizon_q3,
                 "; ".join(f"{k} {v}" for k, v in g.units), "; ".join(f"{k} {v}" for k, v in g.verbs),
                 int(g.caution) if g.key != ALL else ""]
+        for lv in LEVELS:
+            sh = g.specificity.get(lv)
+            row += [sh.k, sh.value, sh.low, sh.high, sh.cluster_low, sh.cluster_high] if sh else [None] * 6
         rows.append(row)
     return _csv(rows, header)
 

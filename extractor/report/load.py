@@ -41,6 +41,7 @@ class CommitmentFacts:
     units: tuple[str, ...]            # units of all its quantities
     deadline_kind: str | None
     deadline_end: date | None
+    specificity: int | None = None    # 0 rhetorical … 3 quantified and dated; None in older records
 
     @property
     def hedged(self) -> bool:
@@ -125,6 +126,7 @@ def facts_from_extraction(e: Extraction, keep: bool = True) -> NoticeFacts:
             units=tuple(q.unit for q in c.quantities),
             deadline_kind=c.deadline.kind if c.deadline else None,
             deadline_end=c.deadline.end_date if c.deadline else None,
+            specificity=c.specificity,
         )
         for c in e.commitments
     ]
@@ -154,6 +156,7 @@ def _flat_notices(rows: Iterable[dict[str, Any]]) -> Iterator[NoticeFacts]:
             quantified=any(q.get("role", "target") == "target" for q in quantities),
             units=tuple(q["unit"] for q in quantities),
             deadline_kind=_text(row.get("deadline_kind")), deadline_end=date.fromisoformat(end) if end else None,
+            specificity=int(row["specificity"]) if row.get("specificity") not in (None, "") else None,
         ))
     yield from by_id.values()
 

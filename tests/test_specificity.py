@@ -30,3 +30,20 @@ def test_every_extracted_commitment_carries_its_level():
     levels = {c.measure.text: c.specificity for c in got.commitments}
     assert levels == {"新建社区养老服务中心12个": 3, "出台养老服务补贴办法": 1, "新增普惠托位2000个以上": 2,
                       "进一步加强监督管理": 0}
+
+
+def test_the_labelled_sample_is_well_formed_and_matches_the_team_gold():
+    import json
+    from pathlib import Path
+
+    from eval.gold import load_gold
+
+    root = Path(__file__).resolve().parent.parent
+    items = [json.loads(line) for line in (root / "annotations/specificity/labels.jsonl").read_text(
+        encoding="utf-8").splitlines()]
+    assert len(items) == len({i["item"] for i in items}) == 220
+    assert {i["split"] for i in items} == {"dev", "test"} and sum(i["split"] == "test" for i in items) == 110
+    assert all(i["level"] in (0, 1, 2, 3) and "text" not in i and "measure_text" not in i for i in items)
+    team = {n.id: n for n in load_gold(root / "annotations", None).notices}
+    for i in (i for i in items if i["gold"] == "team"):
+        assert list(team[i["notice_id"]].commitments[i["commitment_index"]].measure) == i["measure"], i["item"]

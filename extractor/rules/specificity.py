@@ -1,40 +1,34 @@
 """The specificity level of a commitment (annotations/GUIDELINES.md, "Specificity of a commitment"):
 0 rhetorical, 1 concrete, 2 a target quantity or a dated deadline, 3 both. Levels 2 and 3 follow from the
-parsed values; 0 vs 1 from the tables in rules/data/specificity.yaml (a generic verb with only abstract
-nouns is rhetorical)."""
+parsed values; 0 vs 1 from the tables in rules/data/specificity.yaml (a generic verb and an abstract head
+noun with nothing concrete between them is rhetorical)."""
 
 from __future__ import annotations
 
 from functools import cache
 
 from extractor.rules.cues import starts
-from extractor.rules.modality import ADVERBIALS
+from extractor.rules.modality import strip_adverbials
 from extractor.rules.tables import table
 
 LEVELS = {0: "rhetorical", 1: "concrete", 2: "quantified or dated", 3: "quantified and dated"}
 
 
 @cache
-def _words() -> tuple[list[str], list[str]]:
+def _words() -> tuple[list[str], list[str], list[str]]:
     t = table("specificity")
-    verbs = sorted(t["generic_verbs"], key=len, reverse=True)
-    fillers = sorted(set(t["abstract_nouns"] + t["connectors"] + ADVERBIALS), key=len, reverse=True)
-    return verbs, fillers
+    return (sorted(t["generic_verbs"], key=len, reverse=True), sorted(t["abstract_heads"], key=len, reverse=True),
+            t["concrete_markers"])
 
 
 def rhetorical(measure: str) -> bool:
-    """Only generic verbs, adverbials, abstract nouns and connectors, with at least one generic verb
-    (加强监督管理, 进一步做好相关工作): nothing a reader could later check."""
-    verbs, fillers = _words()
-    rest, seen_verb = measure, False
-    while rest:
-        verb = starts(rest, verbs)
-        word = verb or starts(rest, fillers)
-        if word is None:
-            return False  # a named object, a place, a document, a number: something checkable
-        seen_verb = seen_verb or verb is not None
-        rest = rest[len(word):]
-    return seen_verb
+    """A generic verb, an abstract head noun at the end and no concrete marker or number (加强监督管理,
+    健全应急保障体系): nothing a reader could later check."""
+    verbs, heads, markers = _words()
+    core = strip_adverbials(measure)
+    if not starts(core, verbs) or any(ch.isdigit() for ch in core) or any(m in core for m in markers):
+        return False
+    return any(core.endswith(h) for h in heads)
 
 
 def level(quantified: bool, dated: bool, measure: str) -> int:

@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "eval.cli",
     "extractor.report.cli",
     "extractor.db.cli",
+    "extractor.fulfilment.cli",
     "training.cli",
 )
 

@@ -23,11 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractor.annotations.standoff import read_doc, read_splits, standoff_files
+from extractor.rules.report_structure import TOP_HEADING, review_span
 from extractor.rules.review import ANALYZER, MIN_CHARS, NGRAMS, ReviewClassifier
 
 REPORT_FILES = ("state_council_work_reports.jsonl", "provincial_work_reports_2025.jsonl")
-TOP_HEADING = re.compile(r"^[ \t\u3000]*[一二三四五六七八九十]+、[^\n]{1,60}$", re.MULTILINE)
-REVIEW_HEADING = re.compile(r"回顾|过去|成就|执行情况")
 
 
 @dataclass
@@ -40,19 +39,17 @@ class Paragraph:
 
 def report_paragraphs(report_id: str, text: str, excluded: list[tuple[int, int]]) -> list[Paragraph]:
     """The labelled paragraphs of one report: its review section, then everything after it."""
-    heads = list(TOP_HEADING.finditer(text))
-    first = next((i for i, h in enumerate(heads) if REVIEW_HEADING.search(h.group(0))), None)
-    if first is None or first + 1 >= len(heads):
+    review = review_span(text)
+    if review is None:
         return []  # no review heading, or nothing after it: no labels to read from the structure
-    review_span = (heads[first].end(), heads[first + 1].start())
     out = []
-    for m in re.finditer(r"[^\n]+", text[review_span[0]:]):
-        start, body = review_span[0] + m.start(), m.group(0).strip()
+    for m in re.finditer(r"[^\n]+", text[review[0]:]):
+        start, body = review[0] + m.start(), m.group(0).strip()
         if len(body) < MIN_CHARS or TOP_HEADING.match(m.group(0)):
             continue
         if any(a < start + len(m.group(0)) and start < b for a, b in excluded):
             continue
-        out.append(Paragraph(report_id, start, body, start < review_span[1]))
+        out.append(Paragraph(report_id, start, body, start < review[1]))
     return out
 
 

@@ -1,0 +1,69 @@
+"""Fulfilment tracking on invented work reports: targets, outcome links, verdicts and the command."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+from extractor.cli import main
+from extractor.fulfilment.track import Outcome, Target, decide, indicator_of, track
+from extractor.pipeline import Extractor
+from extractor.schema import Notice
+
+EARLIER = ("各位代表：\n一、2029年工作回顾\n过去一年，地区生产总值增长4.8%。\n二、2030年工作安排\n"
+           "今年发展的主要预期目标是：地区生产总值增长5%左右；居民消费价格涨幅3%左右；城镇新增就业50万人以上；"
+           "城镇调查失业率5.5%左右；粮食产量保持在600亿斤以上。\n")
+LATER = ("各位代表：\n一、2030年工作回顾\n过去一年，全省地区生产总值增长5.3%，五年来年均增长6.1%；"
+         "居民消费价格上涨3.2%；城镇新增就业48万人；粮食产量达到612亿斤。\n二、2031年工作安排\n"
+         "今年城镇调查失业率5.5%左右。\n")
+
+
+def _tracked():
+    earlier = Extractor.load("rules").extract(Notice(id="e", text=EARLIER, date=date(2030, 1, 20)))
+    return {t.target.indicator.name: t for t in track(earlier, LATER, 2030)}
+
+
+def test_targets_of_the_plan_are_linked_to_outcomes_of_the_later_review():
+    got = _tracked()
+    assert set(got) >= {"国内生产总值", "居民消费价格", "城镇新增就业", "城镇调查失业率", "粮食产量"}
+    assert got["国内生产总值"].outcome.text == "5.3%"  # the year's figure, not the five-year average
+    assert got["居民消费价格"].outcome.text == "3.2%"
+    assert got["粮食产量"].outcome.value == Decimal(61200000000)
+
+
+def test_verdicts_follow_comparator_direction_and_tolerance():
+    got = _tracked()
+    assert got["国内生产总值"].decision == "met"
+    assert got["居民消费价格"].decision == "met"        # a ceiling: 3.2 ≤ 3 + 0.5
+    assert got["城镇新增就业"].decision == "missed"     # ≥ 50万: 48万 falls short
+    assert got["粮食产量"].decision == "met"
+    # The later report names the unemployment target of its own year, outside the review: no outcome.
+    assert got["城镇调查失业率"].decision == "not_reported"
+
+
+def test_decide_on_bounds_and_ceilings():
+    cpi = indicator_of("居民消费价格涨幅")
+    target = Target(0, 3, "3%左右", "居民消费价格涨幅3%左右", cpi, Decimal(3), "%", "~")
+    over = Outcome(0, 4, "3.6%", "", Decimal("3.6"), "%")
+    assert decide(target, over)[0] == "missed"
+    capped = Target(0, 4, "4.5%以内", "城镇登记失业率4.5%以内", indicator_of("城镇登记失业率"), Decimal("4.5"), "%", "<=")
+    assert decide(capped, Outcome(0, 4, "4.6%", "", Decimal("4.6"), "%"))[0] == "missed"
+    assert indicator_of("单位国内生产总值能耗下降3%").name == "单位国内生产总值能耗"  # the longest alias wins
+
+
+def test_track_command_on_records_and_series(tmp_path, capsys):
+    reports = tmp_path / "reports.jsonl"
+    reports.write_text("".join(json.dumps({"id": f"r{y}", "year": str(y), "text": t}, ensure_ascii=False) + "\n"
+                               for y, t in ((2030, EARLIER), (2031, LATER))), encoding="utf-8")
+    out = tmp_path / "tracked.jsonl"
+    assert main(["track", f"{reports}:r2030", f"{reports}:r2031", "--tagger", "rules", "-o", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    gdp = next(r for r in rows if r["indicator"] == "国内生产总值")
+    assert LATER[gdp["outcome"]["start"]:gdp["outcome"]["end"]] == "5.3%"
+    assert EARLIER[gdp["target"]["start"]:gdp["target"]["end"]] == gdp["target"]["text"]
+    assert "| 2030 |" in capsys.readouterr().out
+    assert main(["track", "--series", str(reports), "--tagger", "rules"]) == 0
+    assert main(["track", f"{reports}:missing", f"{reports}:r2031", "--tagger", "rules"]) == 1
+    assert "no record with id 'missing'" in capsys.readouterr().err
+    assert main(["track", "--tagger", "rules"]) == 2

@@ -67,3 +67,24 @@ def test_track_command_on_records_and_series(tmp_path, capsys):
     assert main(["track", f"{reports}:missing", f"{reports}:r2031", "--tagger", "rules"]) == 1
     assert "no record with id 'missing'" in capsys.readouterr().err
     assert main(["track", "--tagger", "rules"]) == 2
+
+
+def test_track_writes_the_database_idempotently_and_the_report_shows_it(tmp_path):
+    from extractor.db.build import build
+    from extractor.db.query import run_query
+
+    reports = tmp_path / "reports.jsonl"
+    reports.write_text("".join(json.dumps({"id": f"r{y}", "year": str(y), "text": t}, ensure_ascii=False) + "\n"
+                               for y, t in ((2030, EARLIER), (2031, LATER))), encoding="utf-8")
+    notices = tmp_path / "notices.jsonl"
+    assert main(["extract", str(reports), "--tagger", "rules", "-o", str(notices)]) == 0
+    db = tmp_path / "r.duckdb"
+    build([notices], db)
+    for _ in range(2):
+        assert main(["track", "--series", str(reports), "--tagger", "rules", "--db", str(db)]) == 0
+    _, rows = run_query(db, "SELECT year, targets, met, missed, not_reported FROM fulfilment_by_year")
+    assert rows == [(2030, 5, 3, 1, 1)]
+    assert main(["report", str(db), "--by", "year", "-o", str(tmp_path / "rep")]) == 0
+    page = (tmp_path / "rep" / "index.html").read_text(encoding="utf-8")
+    assert 'id="fulfilment-table"' in page
+    assert (tmp_path / "rep" / "fulfilment.csv").read_text(encoding="utf-8").splitlines()[1] == "2030,5,3,1,1"

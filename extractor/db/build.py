@@ -57,7 +57,7 @@ def _text(value: Any) -> str | None:
 
 def rows_of(e: Extraction) -> dict[str, list[tuple]]:
     """The rows one extraction record contributes to each table."""
-    rows: dict[str, list[tuple]] = {name: [] for name in TABLES}
+    rows: dict[str, list[tuple]] = {name: [] for name in TABLES if name != "fulfilment"}
     record = e.model_dump_json()
     rows["records"].append((e.notice_id, record))
     if e.error:
@@ -119,12 +119,13 @@ def _insert(con, table: str, rows: list[tuple]) -> None:
 
 def load_records(con, records: Iterable[Extraction]) -> BuildSummary:
     summary = BuildSummary()
+    extraction_tables = [name for name in TABLES if name != "fulfilment"]
     for chunk in _chunks(records):
         ids = [e.notice_id for e in chunk]
         if len(set(ids)) != len(ids):
             dup = next(i for i in ids if ids.count(i) > 1)
             raise ValueError(f"notice id {dup!r} occurs twice in one batch: ids must be unique")
-        table_rows: dict[str, list[tuple]] = {name: [] for name in TABLES}
+        table_rows: dict[str, list[tuple]] = {name: [] for name in extraction_tables}
         for e in chunk:
             for name, rows in rows_of(e).items():
                 table_rows[name].extend(rows)
@@ -132,7 +133,7 @@ def load_records(con, records: Iterable[Extraction]) -> BuildSummary:
             summary.failed += e.error is not None
         con.execute("BEGIN TRANSACTION")
         try:
-            for name in TABLES:  # replace what an earlier load of these notices wrote
+            for name in extraction_tables:  # replace what an earlier load of these notices wrote
                 con.execute(f"DELETE FROM {name} WHERE notice_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
             for name, rows in table_rows.items():
                 _insert(con, name, rows)
@@ -140,8 +141,28 @@ def load_records(con, records: Iterable[Extraction]) -> BuildSummary:
         except Exception:
             con.execute("ROLLBACK")
             raise
-    summary.rows = {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in TABLES}
+    summary.rows = {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in extraction_tables}
     return summary
+
+
+def load_fulfilment(con, rows: list[dict]) -> int:
+    """Replace the fulfilment rows of the report pairs in ``rows`` (the JSON of `commitments track`)."""
+    pairs = sorted({(r["earlier_id"], r["later_id"]) for r in rows})
+    table = [(r["earlier_id"], r["later_id"], r["year"], r["indicator"], r["target"]["start"], r["target"]["end"],
+              r["target"]["text"], r["target"]["measure"], r["target"]["value"], r["target"]["unit"],
+              r["target"]["comparator"], *((o["start"], o["end"], o["text"], o["sentence"], o["value"], o["unit"])
+                                          if (o := r["outcome"]) else (None,) * 6), r["decision"], r["comparison"])
+             for r in rows]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for earlier, later in pairs:
+            con.execute("DELETE FROM fulfilment WHERE earlier_id = ? AND later_id = ?", [earlier, later])
+        _insert(con, "fulfilment", table)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return con.execute("SELECT count(*) FROM fulfilment").fetchone()[0]
 
 
 def build(inputs: list[Path], output: Path) -> BuildSummary:

@@ -1,5 +1,6 @@
-"""The research database's tables and views (DuckDB DDL). Every table is keyed by ``notice_id``, so a
-batch is appended by deleting its notices' rows first: loading the same batch twice changes nothing."""
+"""The research database's tables and views (DuckDB DDL). Every extraction table is keyed by
+``notice_id`` and ``fulfilment`` by its report pair, so a batch is appended by deleting its own rows first:
+loading the same batch twice changes nothing."""
 
 from __future__ import annotations
 
@@ -30,6 +31,14 @@ TABLES: dict[str, str] = {
         notice_id VARCHAR NOT NULL, start_offset INTEGER NOT NULL, end_offset INTEGER NOT NULL,
         label VARCHAR NOT NULL, text VARCHAR NOT NULL, reason VARCHAR NOT NULL""",
     "errors": "notice_id VARCHAR PRIMARY KEY, source VARCHAR, error VARCHAR NOT NULL",
+    # `commitments track --db`: one row per target of an earlier report, keyed by the report pair.
+    "fulfilment": """
+        earlier_id VARCHAR NOT NULL, later_id VARCHAR NOT NULL, year INTEGER, indicator VARCHAR NOT NULL,
+        target_start INTEGER NOT NULL, target_end INTEGER NOT NULL, target_text VARCHAR NOT NULL,
+        measure VARCHAR, target_value DECIMAL(38, 6), target_unit VARCHAR, target_comparator VARCHAR,
+        outcome_start INTEGER, outcome_end INTEGER, outcome_text VARCHAR, outcome_sentence VARCHAR,
+        outcome_value DECIMAL(38, 6), outcome_unit VARCHAR, decision VARCHAR NOT NULL, comparison VARCHAR,
+        PRIMARY KEY (earlier_id, later_id, target_start)""",
     # The whole extraction record, so that `commitments report` and any later tool lose nothing.
     "records": "notice_id VARCHAR PRIMARY KEY, record JSON NOT NULL",
 }
@@ -62,6 +71,12 @@ VIEWS: dict[str, str] = {
                date_diff('day', n.date, d.end_date) AS days_ahead
         FROM deadlines d JOIN notices n USING (notice_id)
         WHERE d.end_date IS NOT NULL AND n.date IS NOT NULL""",
+    # Fulfilment per year of the earlier report: targets, met, missed, not reported.
+    "fulfilment_by_year": """
+        SELECT year, count(*) AS targets, count(*) FILTER (decision = 'met') AS met,
+               count(*) FILTER (decision = 'missed') AS missed,
+               count(*) FILTER (decision = 'not_reported') AS not_reported
+        FROM fulfilment GROUP BY year""",
 }
 
 

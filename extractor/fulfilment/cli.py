@@ -27,6 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("reports", nargs="*", help="EARLIER LATER: files, or FILE.jsonl:ID records")
     p.add_argument("--series", type=Path, help="a JSONL file of reports with a year field: every consecutive pair")
     p.add_argument("-o", "--output", type=Path, help="write one JSON line per target here")
+    p.add_argument("--db", type=Path, help="also write the rows to this .duckdb research database (table "
+                                           "fulfilment, replaced per report pair)")
     p.add_argument("--tagger", default="hybrid", help="tagger for the earlier report's commitments (default "
                                                       "hybrid; rules is faster)")
     p.add_argument("--model-dir", type=Path, help="checkpoint for --tagger model/hybrid")
@@ -107,6 +109,14 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         with atomic_open(args.output) as fh:
             fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    if args.db:
+        from extractor.db.build import connect, load_fulfilment
+
+        con = connect(args.db)
+        try:
+            print(f"{args.db}: fulfilment now holds {load_fulfilment(con, rows):,} rows", file=sys.stderr)
+        finally:
+            con.close()
     print("| year | targets | met | missed | not reported |\n|---|---|---|---|---|")
     for year in sorted({r["year"] for r in rows}, key=lambda y: (y is None, y)):
         c = Counter(r["decision"] for r in rows if r["year"] == year)

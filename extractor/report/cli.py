@@ -40,6 +40,22 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def fulfilment_by_year(source: Path) -> list[tuple]:
+    """(year, targets, met, missed, not reported) from a research database's fulfilment table, if any."""
+    if source.suffix.lower() != ".duckdb":
+        return []
+    from extractor.db.build import connect
+
+    con = connect(source, read_only=True)
+    try:
+        if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'fulfilment'").fetchone()[0]:
+            return []
+        return con.execute("SELECT year, targets, met, missed, not_reported FROM fulfilment_by_year "
+                           "ORDER BY year").fetchall()
+    finally:
+        con.close()
+
+
 def build_report(source: Path, out: Path, by: str = "district", min_notices: int = aggregates.MIN_NOTICES,
                  max_figure_groups: int = 30, review: bool = True, reps: int = aggregates.BOOTSTRAP) -> Summary:
     started = time.perf_counter()
@@ -74,7 +90,10 @@ def build_report(source: Path, out: Path, by: str = "district", min_notices: int
     html.write_file(out / "units.csv", html.counts_csv(aggregates.unit_counts(notices, by), by, "unit"))
     html.write_file(out / "verbs.csv", html.counts_csv(aggregates.verb_counts(notices, by), by, "verb"))
     html.write_file(out / "notices.html", html.notices_page(groups, by_id, names, ctx))
-    html.write_file(out / "index.html", html.index_page(groups, overall, figures, ctx, bool(names)))
+    fulfilment = fulfilment_by_year(source)
+    if fulfilment:
+        html.write_file(out / "fulfilment.csv", html.fulfilment_csv(fulfilment))
+    html.write_file(out / "index.html", html.index_page(groups, overall, figures, ctx, bool(names), fulfilment))
     return Summary(len(notices), len(groups), len(names), time.perf_counter() - started)
 
 

@@ -183,8 +183,24 @@ def method(ctx: Context) -> str:
     return '<dl class="method">' + "".join(f"<dt>{esc(a)}</dt><dd>{esc(b)}</dd>" for a, b in items) + "</dl>"
 
 
+def fulfilment_table(rows: Sequence[tuple]) -> str:
+    """Per year of the earlier report: targets tracked and their verdicts (`commitments track --db`)."""
+    head = "".join(f'<th class="{"num" if i else ""}">{h}</th>' for i, h in
+                   enumerate(("Year", "Targets", "Met", "Missed", "Not reported", "Met, of reported")))
+    body = "".join(
+        f'<tr><td>{esc(str(y))}</td><td class="num">{n}</td><td class="num">{met}</td><td class="num">{missed}</td>'
+        f'<td class="num">{nr}</td><td class="num">{pct(met / (met + missed)) if met + missed else "–"}</td></tr>'
+        for y, n, met, missed, nr in rows)
+    return (f'<div class="scroll"><table id="fulfilment-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
+
+
+def fulfilment_csv(rows: Sequence[tuple]) -> str:
+    return _csv([list(r) for r in rows], ["year", "targets", "met", "missed", "not_reported"])
+
+
 def index_page(groups: Sequence[GroupStats], overall: GroupStats, figures: Sequence[Figure], ctx: Context,
-               has_review: bool) -> str:
+               has_review: bool, fulfilment: Sequence[tuple] = ()) -> str:
     label = BY_LABELS[ctx.by]
     few = sum(g.caution for g in groups)
     notes = []
@@ -214,7 +230,10 @@ def index_page(groups: Sequence[GroupStats], overall: GroupStats, figures: Seque
         f"specificity level (annotations/GUIDELINES.md: 0 rhetorical, 1 concrete, 2 a target quantity or a "
         f"dated deadline, 3 both), with the Wilson 95% interval; groups.csv adds the notice-bootstrap "
         f"interval.</p>{specificity_table(groups, overall, ctx)}"
-        f'<h2 id="figures">Figures</h2>{"".join(_figure(f) for f in figures)}'
+        + (f'<h2 id="fulfilment">Fulfilment by year</h2><p class="meta">Quantified targets of each year\'s report '
+           f"against the outcomes the next report states (<code>commitments track</code>; rules and tolerance in "
+           f"extractor/fulfilment/track.py).</p>{fulfilment_table(fulfilment)}" if fulfilment else "")
+        + f'<h2 id="figures">Figures</h2>{"".join(_figure(f) for f in figures)}'
         f'<h2 id="method">Method and definitions</h2>{method(ctx)}</main>'
     )
     return page(f"Commitments by {label}", body, ctx)

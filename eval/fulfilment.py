@@ -109,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
                 match = next((r for r in rows if _overlaps(r["target"], p["target"])), None)
                 if match is None:
                     print(f"  target not found: {p['pair_id']} {p['indicator']}")
-                elif not _overlaps(match["outcome"], p["outcome"]) or match["decision"] != p["decision"]:
+                elif match["decision"] != p["decision"] or (p["outcome"] is not None
+                                                              and not _overlaps(match["outcome"], p["outcome"])):
                     print(f"  {p['pair_id']} {p['indicator']}: gold {p['decision']} "
                           f"{p['outcome'] and (p['outcome']['start'], p['outcome']['end'])}, tracker "
                           f"{match['decision']} {match['outcome'] and (match['outcome']['start'], match['outcome']['end'])}")

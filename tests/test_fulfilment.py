@@ -88,3 +88,17 @@ def test_track_writes_the_database_idempotently_and_the_report_shows_it(tmp_path
     page = (tmp_path / "rep" / "index.html").read_text(encoding="utf-8")
     assert 'id="fulfilment-table"' in page
     assert (tmp_path / "rep" / "fulfilment.csv").read_text(encoding="utf-8").splitlines()[1] == "2030,5,3,1,1"
+
+
+def test_the_gold_pairs_are_standoff_only_and_split_by_year_pair():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "annotations/fulfilment/pairs.jsonl"
+    pairs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(pairs) >= 150 and len({p["pair_id"] for p in pairs}) == len(pairs)
+    assert all("text" not in p["target"] and (p["outcome"] is None or "text" not in p["outcome"]) for p in pairs)
+    assert all(p["decision"] in ("met", "missed", "not_reported") and len(p["earlier_sha256"]) == 64 for p in pairs)
+    splits = {}
+    for p in pairs:
+        splits.setdefault((p["earlier_id"], p["later_id"]), set()).add(p["split"])
+    assert all(len(s) == 1 for s in splits.values()) and len(splits) >= 12  # a year pair never straddles

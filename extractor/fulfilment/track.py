@@ -31,8 +31,11 @@ from extractor.schema import Extraction
 Decision = Literal["met", "missed", "not_reported"]
 SENTENCE_STOPS = "。；;！？\n"
 ALIAS_BEFORE = 24  # characters before the number, within its sentence, where the indicator must be named
-# Words that turn an indicator into another quantity: a share (占…比重), a multi-year figure (年均, 累计).
-SHIFTED = re.compile(r"占|比重|比例|年均|累计|五年|十年|平均每年")
+# A share (占…比重) or a multi-year figure (年均, 累计, 五年来, “十二五”) in the sentence, or a paragraph that
+# opens on several years: another quantity than a one-year outcome.
+SHARE = re.compile(r"占|比重|比例")
+MULTI_YEAR = re.compile(r"年均|累计|五年|十年|平均每年|十[一二三四五]五")
+BASE_YEAR = re.compile(r"比((?:19|20)\d{2})年")
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,18 @@ def _year_named(clause: str, year: int | None) -> bool:
     return bool(re.search(r"去年|过去一年|刚刚过去的|上一年", clause)) or (year is not None and f"{year}年" in clause)
 
 
+def _shifted(text: str, sentence_start: int, start: int, target: Target, year: int | None) -> bool:
+    """Whether the number at ``start`` is a share, a multi-year figure or a change since a base year."""
+    if SHARE.search(text, sentence_start, start) and not SHARE.search(target.measure):
+        return True
+    para = text.rfind("\n", 0, start) + 1  # a paragraph opened by 五年来 / “十二五”时期 reviews several years
+    if (MULTI_YEAR.search(text, sentence_start, start) or MULTI_YEAR.search(text, para, min(start, para + 15))) \
+            and not MULTI_YEAR.search(target.measure):
+        return True
+    base = BASE_YEAR.search(text, sentence_start, start)
+    return bool(base and year is not None and int(base.group(1)) < year - 1)
+
+
 def outcome_candidates(later_text: str) -> list[tuple[int, int, ParsedQuantity]]:
     review = review_span(later_text) or (0, len(later_text))
     found = []
@@ -132,9 +147,11 @@ def find_outcome(target: Target, later_text: str, found: list[tuple[int, int, Pa
         near = later_text[max(a, start - ALIAS_BEFORE):end]
         if indicator_of(near) != target.indicator:
             continue  # no alias, or a more specific indicator (出口 inside 进出口, 单位国内生产总值能耗)
-        if SHIFTED.search(later_text[a:start]) and not SHIFTED.search(target.measure):
-            continue  # 占国内生产总值比例, 年均增长, 五年来…: another quantity than the target's
-        key = (0 if _year_named(later_text[max(0, a - 40):b], target_year) else 1, rank)
+        if _shifted(later_text, a, start, target, target_year):
+            continue
+        para = later_text.rfind("\n", 0, start) + 1
+        full = max(para, later_text.rfind("。", 0, start) + 1)
+        key = (0 if _year_named(later_text[full:b], target_year) else 1, rank)
         if best is None or key < best[:2]:
             best = (*key, Outcome(start, end, later_text[start:end], clause, parsed.value, parsed.unit))
     return best[2] if best else None

@@ -137,3 +137,11 @@ def test_the_readme_queries_run_on_the_bundled_examples(tmp_path):
     for sql in queries:
         columns, rows = run_query(db, sql)
         assert columns and rows, sql
+
+
+def test_sql_runs_over_the_parquet_output_without_a_database(tmp_path, capsys):
+    out = tmp_path / "out.parquet"
+    assert main(["extract", str(ROOT / "examples"), "--tagger", "rules", "-o", str(out)]) == 0
+    sql = f"SELECT count(DISTINCT notice_id), max(specificity) FROM read_parquet('{tmp_path}/*.parquet')"
+    assert main(["db", "query", ":memory:", sql]) == 0
+    assert "| 3 | 3 |" in capsys.readouterr().out

@@ -35,6 +35,8 @@ class BuildSummary:
 def connect(path: Path, read_only: bool = False):
     import duckdb
 
+    if str(path) == ":memory:":  # `db query :memory: "… read_parquet('out/*.parquet')"`: SQL over files
+        return duckdb.connect(":memory:")
     if read_only and not path.is_file():
         raise FileNotFoundError(f"{path}: no such database (build it with `commitments db build`)")
     con = duckdb.connect(str(path), read_only=read_only)

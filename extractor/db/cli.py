@@ -20,7 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_build)
     p = sub.add_parser("query", help="run SQL on the database: print a table or write CSV / Parquet",
                        description="Run one SQL statement on the database, opened read-only.")
-    p.add_argument("database", type=Path)
+    p.add_argument("database", type=Path, help="the .duckdb file, or :memory: for SQL over Parquet / CSV / JSON "
+                                               "files (read_parquet('out/*.parquet'))")
     p.add_argument("sql", help="the SQL (tables: notices, commitments, quantities, deadlines, spans, "
                                "rejections, errors, records; views: commitment_facts, issuer_summary, "
                                "deadline_horizons)")

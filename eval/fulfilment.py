@@ -10,6 +10,9 @@ test half (``split`` on each line). Per split:
   precision over the tracker's links for found targets, recall over gold pairs with an outcome;
 - decision accuracy: over found targets, the tracker's met / missed / not_reported equals the gold one.
 
+Each is a proportion with its Wilson 95% interval (pairs of one year pair are not independent: read the
+intervals as a lower bound on the uncertainty).
+
     python -m eval.fulfilment --corpus ../shared/corpus [--split dev|test] [--tagger rules]
 """
 
@@ -57,7 +60,8 @@ def _overlaps(a: dict | None, b: dict | None) -> bool:
     return a is not None and b is not None and a["start"] < b["end"] and b["start"] < a["end"]
 
 
-def score(pairs: list[dict], predictions: dict[tuple[str, str], list[dict]]) -> dict[str, float | int]:
+def score(pairs: list[dict], predictions: dict[tuple[str, str], list[dict]]) -> dict[str, tuple[int, int]]:
+    """Each measure as (k, n): a proportion, reported with its Wilson 95% interval."""
     found = links = right_links = right_decisions = 0
     gold_links = sum(p["outcome"] is not None for p in pairs)
     for p in pairs:
@@ -69,12 +73,19 @@ def score(pairs: list[dict], predictions: dict[tuple[str, str], list[dict]]) -> 
         links += match["outcome"] is not None
         right_links += _overlaps(match["outcome"], p["outcome"])
         right_decisions += match["decision"] == p["decision"]
-    return {"gold pairs": len(pairs), "gold links (outcome stated)": gold_links,
-            "target recall": found / len(pairs) if pairs else 0.0,
-            "linking precision": right_links / links if links else 0.0,
-            "linking recall": right_links / gold_links if gold_links else 0.0,
-            "decision accuracy (found targets)": right_decisions / found if found else 0.0,
-            "decision accuracy (all gold pairs)": right_decisions / len(pairs) if pairs else 0.0}
+    return {"target recall": (found, len(pairs)), "linking precision": (right_links, links),
+            "linking recall": (right_links, gold_links),
+            "decision accuracy (found targets)": (right_decisions, found),
+            "decision accuracy (all gold pairs)": (right_decisions, len(pairs))}
+
+
+def _cell(k: int, n: int) -> str:
+    from extractor.report.aggregates import wilson
+
+    if not n:
+        return "n/a"
+    low, high = wilson(k, n)
+    return f"{k / n:.3f} [{low:.3f}, {high:.3f}] ({k}/{n})"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,8 +112,10 @@ def main(argv: list[str] | None = None) -> int:
         chosen = [p for p in pairs if split is None or p["split"] == split]
         print(f"\n{split or 'all'} ({len({(p['earlier_id'], p['later_id']) for p in chosen})} year pairs, "
               f"tagger {args.tagger})\n\n| measure | value |\n|---|---|")
-        for name, value in score(chosen, by_pair).items():
-            print(f"| {name} | {value:.3f} |" if isinstance(value, float) else f"| {name} | {value} |")
+        print(f"| gold pairs | {len(chosen)} |\n| gold links (outcome stated) | "
+              f"{sum(p['outcome'] is not None for p in chosen)} |")
+        for name, (k, n) in score(chosen, by_pair).items():
+            print(f"| {name} | {_cell(k, n)} |")
         if args.errors:
             for p in chosen:
                 rows = by_pair[(p["earlier_id"], p["later_id"])]

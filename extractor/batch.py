@@ -25,7 +25,7 @@ from typing import Any, TextIO
 from extractor.ingest import IngestFailure, is_record_file, iter_inputs
 from extractor.ingest.decode import too_large
 from extractor.ingest.records import iter_records
-from extractor.io import atomic_open, sidecar_path, write_records
+from extractor.io import atomic_open, chunked, sidecar_path, write_records
 from extractor.worker import BatchConfig, Result, Task
 
 PART_VERSION = 1
@@ -228,17 +228,6 @@ def _bytes_task(path: Path, key: str, max_bytes: int) -> Task:
         return Task(key, "path", key)  # the worker reports why it cannot be read
 
 
-def _chunks(tasks: Iterator[Task], size: int) -> Iterator[list[Task]]:
-    chunk: list[Task] = []
-    for t in tasks:
-        chunk.append(t)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def estimate(paths: list[Path]) -> int:
     """Roughly how many notices (for the progress bar): files, plus lines or rows of record files."""
     n = 0
@@ -286,7 +275,7 @@ def _run_batch(inputs: list[str], output: Path, fmt: str, config: BatchConfig, b
         show = log.isatty() if progress is None else progress
         total = max(estimate(paths) - len(done), 0) if show else None
         order: dict[str, None] = {}
-        chunks = _chunks(_tasks(paths, config, done, order, ship_bytes=not backend.reads_files), chunk_size)
+        chunks = chunked(_tasks(paths, config, done, order, ship_bytes=not backend.reads_files), chunk_size)
         from tqdm import tqdm
 
         messages = 0

@@ -12,11 +12,12 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from extractor.csvsafe import safe_dict
 from extractor.schema import Extraction
 
+T = TypeVar("T")
 FORMATS = ("jsonl", "csv", "parquet")
 FLAT_COLUMNS = [
     "notice_id", "source", "date", "error", "issuer", "region", "level", "kind", "commitment_index",
@@ -24,6 +25,18 @@ FLAT_COLUMNS = [
     "target_value", "target_upper", "target_unit", "target_comparator", "target_text", "quantities",
     "deadline_text", "deadline_kind", "deadline_start", "deadline_end",
 ]
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of ``size`` items (the last one shorter): bounded memory over a stream."""
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def format_for(path: Path, explicit: str | None) -> str:

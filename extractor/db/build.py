@@ -8,14 +8,14 @@ notices, changes no row count and leaves no half-written batch behind.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from extractor.db.schema import TABLES, ddl
 from extractor.ingest.header import region_of
-from extractor.io import read_jsonl
+from extractor.io import chunked, read_jsonl
 from extractor.schema import Extraction
 
 CHUNK = 500  # notices per transaction: bounded memory on batches of any size
@@ -93,17 +93,6 @@ def rows_of(e: Extraction) -> dict[str, list[tuple]]:
     return rows
 
 
-def _chunks(records: Iterable[Extraction]) -> Iterator[list[Extraction]]:
-    chunk: list[Extraction] = []
-    for record in records:
-        chunk.append(record)
-        if len(chunk) >= CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _insert(con, table: str, rows: list[tuple]) -> None:
     """One INSERT … SELECT from an Arrow table (DuckDB reads it in place; row-by-row inserts are slow)."""
     if not rows:
@@ -122,7 +111,7 @@ def _insert(con, table: str, rows: list[tuple]) -> None:
 def load_records(con, records: Iterable[Extraction]) -> BuildSummary:
     summary = BuildSummary()
     extraction_tables = [name for name in TABLES if name != "fulfilment"]
-    for chunk in _chunks(records):
+    for chunk in chunked(records, CHUNK):
         ids = [e.notice_id for e in chunk]
         if len(set(ids)) != len(ids):
             dup = next(i for i in ids if ids.count(i) > 1)

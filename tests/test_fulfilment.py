@@ -50,6 +50,13 @@ def test_decide_on_bounds_and_ceilings():
     capped = Target(0, 4, "4.5%以内", "城镇登记失业率4.5%以内", indicator_of("城镇登记失业率"), Decimal("4.5"), "%", "<=")
     assert decide(capped, Outcome(0, 4, "4.6%", "", Decimal("4.6"), "%"))[0] == "missed"
     assert indicator_of("单位国内生产总值能耗下降3%").name == "单位国内生产总值能耗"  # the longest alias wins
+    assert indicator_of("货物进出口").name == "进出口"
+
+
+def test_indicator_is_the_one_named_nearest_the_number():
+    # A longer alias earlier in the clause does not take the figure of the indicator named right before it.
+    assert indicator_of("城镇调查失业率平均为5.1%，居民消费价格上涨").name == "居民消费价格"
+    assert indicator_of("居民消费价格上涨2%，城镇调查失业率").name == "城镇调查失业率"
 
 
 def test_track_command_on_records_and_series(tmp_path, capsys):

@@ -53,9 +53,16 @@ def indicators() -> tuple[Indicator, ...]:
 
 
 def indicator_of(text: str) -> Indicator | None:
-    """The indicator whose longest alias occurs in ``text`` (单位国内生产总值能耗 before 国内生产总值)."""
-    hits = [(len(a), -k, i) for k, i in enumerate(indicators()) for a in i.aliases if a in text]
-    return max(hits, key=lambda h: h[:2])[2] if hits else None
+    """The indicator named last in ``text``, i.e. nearest the number that follows it; of aliases ending at
+    the same place the longest (单位国内生产总值能耗 before 国内生产总值, 进出口 before 出口). In
+    失业率5.1%，居民消费价格上涨0.2% the figure 0.2% belongs to 居民消费价格, not to the longer alias before it."""
+    hits = []
+    for k, indicator in enumerate(indicators()):
+        for alias in indicator.aliases:
+            at = text.rfind(alias)
+            if at >= 0:
+                hits.append((at + len(alias), len(alias), -k, indicator))
+    return max(hits, key=lambda h: h[:3])[3] if hits else None
 
 
 @dataclass(frozen=True)

@@ -153,9 +153,16 @@ def _date_range(m, anchor):
 def _month_period(m, anchor):
     year = _year(m, anchor)
     if year is None:
-        return _period(None, None)
-    month = _month_num(m, "m", "m2")
+        return _by(anchor, None) if m.group("pre") else _period(None, None)
+    month = _month_num(m, "m", "m2", "m3")
+    if m.group("pre"):  # 至2027年11月: done by the end of that month
+        return _by(anchor, _month_end(year, month))
     return _period(date(year, month, 1), _month_end(year, month))
+
+
+def _year_start(m, anchor):
+    year = _year(m, anchor)
+    return _period(None, None) if year is None else _period(date(year, 1, 1), date(year, 3, 31))
 
 
 def _month_part(m, anchor):
@@ -266,7 +273,7 @@ RESOLVERS: dict[str, Callable[[re.Match[str], date | None], ParsedDeadline | Dea
     "half_year": _half_year, "year_end": _year_end, "whole_year": _whole_year, "year": _explicit_year,
     "within": _within, "vague": _vague, "calendar_date": _calendar_date, "month_period": _month_period,
     "school_term": _school_term, "from_date": _from_date, "date_range": _date_range, "month_part": _month_part,
-    "relative_period": _relative_period,
+    "relative_period": _relative_period, "year_start": _year_start,
 }
 
 

@@ -15,7 +15,7 @@ from extractor.rules import deadline
 from extractor.rules.context import deadline_context, event_relative, quantity_context
 from extractor.rules.cues import cues, has, starts
 from extractor.rules.deadline import DeadlineRejection, ParsedDeadline, parse_deadline
-from extractor.rules.measure import outside_deadlines, strip_prefix
+from extractor.rules.measure import outside_deadlines, strip_prefix, too_short
 from extractor.rules.quantity import ParsedQuantity, QuantityRejection, parse_quantity
 from extractor.rules.regions import HEADER_FIELD, future_cue, heading_end, past
 from extractor.rules.review import ParagraphOdds
@@ -84,7 +84,7 @@ def measure_rejection(doc: Document, start: int, end: int, deadlines: list[tuple
     core = text[start:end]
     if start >= end or not outside_deadlines(text, start, end, deadlines):
         return "nothing left but list markers, a subject, a modal or a deadline"
-    if len(core) < 3:
+    if too_short(core):
         return "too short to be a measure"
     if starts(core, cues()["courtesy"]) or "感谢" in core:
         return "courtesy or thanks"

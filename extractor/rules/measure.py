@@ -17,7 +17,7 @@ WORD_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 PREFIX_WINDOW = 64
 QUOTED = re.compile(r"《[^》]*》|“[^”]*”|\"[^\"]*\"")
 # The subject right before a modal stays outside the span: 价格主管部门将…
-SUBJECT_MODAL = re.compile(r"^(?![将拟要对在向为从按把与])[^，,。；;：:\s将]{1,12}?(?=(?:也|还|仍|均|都|亦)?(?:将|拟|计划|准备)(?!来|近|求))")
+SUBJECT_MODAL = re.compile(r"^(?![将拟要对在向为从按把与])[^，,。；;：:\s将]{1,12}?(?=(?:也|还|仍|均|都|亦)?(?:将|拟|计划|准备|可(?=[在于]))(?!来|近|求))")
 FRAMING_TAIL = re.compile(r"(?:要求|部署|精神|规定|原则|思路|方式|方法|途径|形式|手段)$")  # 按照…的要求, even with a verb
 CONDITION = re.compile(r"^(?:待|等|如|若|一旦|如果).{0,30}(?:时|后|前|的话)$")
 YEAR_COPULA = re.compile(r"^(?:今年|明年|本年|(?:19|20)\d{2}年)(?:是|为|既是)")
@@ -30,6 +30,7 @@ def strip_prefix(text: str, start: int, end: int, deadlines: list[tuple[int, int
     leads: dict[int, int] = {}
     for d in deadlines:
         leads.setdefault(d[0], d[1])
+    ends = {d[1] for d in deadlines}
     pos = start
     while pos < end:
         # every check below reads a short prefix: a bounded slice keeps a 60,000-deadline clause linear
@@ -46,6 +47,9 @@ def strip_prefix(text: str, start: int, end: int, deadlines: list[tuple[int, int
             continue
         if pos in leads:
             pos = leads[pos]
+            continue
+        if rest[0] == "可" and (pos in ends or (rest[1:2] in "在于" and pos + 2 in leads)):
+            pos += 1  # 8月份可修通, 可在6月底前运行: 可 as a modal next to a deadline (可用财力 stays whole)
             continue
         framing = starts(rest, c["framing"])
         subject = SUBJECT_MODAL.match(rest)
@@ -107,10 +111,15 @@ def verb_led(core: str) -> bool:
     return bool(COVERB.match(rest)) and has(rest[1:], verbs)
 
 
+def too_short(core: str) -> bool:
+    """Under three characters, except a bare action verb a deadline governs (2026年5月完工, 8月份修通)."""
+    return len(core) < 2 or (len(core) == 2 and core not in cues()["action_verbs"])
+
+
 def classify(core: str, has_target: bool, first: bool) -> str | None:
     """None if the clause is a measure, else the reason it is not."""
     c = cues()
-    if len(core) < 3:
+    if too_short(core):
         return "too short to be a measure"
     if starts(core, c["courtesy"]) or "感谢" in core:
         return "courtesy or thanks"

@@ -33,9 +33,19 @@ def is_heading_line(line: str) -> bool:
     return len(body) <= 30 and not re.search(r"[，,。；;]", body.rstrip("。：:"))
 
 
-def plan_year_heading(opener: str, year: int | None) -> bool:
+PLAN_YEAR_HEADING = re.compile(r"(今年|明年|(?:19|20)\d{2}年)[^，,。；;]{0,8}(?:工作|任务|安排|目标|打算|计划)")
+# 今年全省经济社会发展的主要预期目标是：… opens a list of the year's targets, with or without a line break
+TARGET_LIST = re.compile(r"(今年|明年|(?:19|20)\d{2}年)[^，,。；;：:]{0,20}?预期目标")
+
+
+def target_list_opener(sentence: str, year: int | None) -> bool:
+    """A sentence that opens the list of a year's targets (the year governs every item: the guide)."""
+    return plan_year_heading(sentence[:40], year, TARGET_LIST)
+
+
+def plan_year_heading(opener: str, year: int | None, pattern: re.Pattern[str] | None = None) -> bool:
     """关于2025年工作 / 2025年主要任务 / 今年工作安排 in a notice or report of that year or before."""
-    m = re.search(r"(今年|明年|(?:19|20)\d{2}年)[^，,。；;]{0,8}(?:工作|任务|安排|目标|打算|计划)", opener)
+    m = (pattern or PLAN_YEAR_HEADING).search(opener)
     if not m or "回顾" in opener:
         return False
     if m.group(1) in ("今年", "明年"):

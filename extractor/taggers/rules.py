@@ -32,6 +32,7 @@ from extractor.rules.regions import (
     heading_end,
     past,
     region_of_line,
+    target_list_opener,
 )
 from extractor.schema import Rejection, Span, TagResult
 from extractor.segment import Document
@@ -72,6 +73,8 @@ def propose(doc: Document) -> TagResult:
         for sent in doc.sentences(body_start, line.end):
             if INLINE_OPENER.match(sent.text):
                 state, region = ("forward", True), "forward"
+            elif target_list_opener(sent.text, anchor.year if anchor else None):
+                region = "forward"  # the year's targets, to the end of this line
             has_deadline = any(not CURRENT_PERIOD.match(text[all_d[i][0]:all_d[i][1]])
                                for i in d_index.starting_in(sent.start, sent.end))
             if region == "backward" and past_index.starting_in(sent.start, sent.end):

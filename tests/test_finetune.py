@@ -146,3 +146,30 @@ def test_distillation_text_leaves_out_the_real_gold_dev_and_test_documents(tmp_p
     student = StudentConfig(teacher=tmp_path, unlabelled=[SourceConfig(path=corpus)])
     docs = unlabelled_documents(student, excluded={("replies.jsonl", "R1"), ("replies.jsonl", "R3")})
     assert [name for name, _ in docs] == ["replies.jsonl:R0", "replies.jsonl:R2"]
+
+
+def test_a_standoff_source_can_select_genres(tmp_path):
+    """``genres`` keeps only those documents of a standoff source (a second entry can weight replies up)."""
+    from extractor.annotations.standoff import sha256
+    from training.tagging_data import load_gold_source
+
+    texts = {"a1": "我局将于年底前完成路面修复。", "b1": "今年要加快建设重点项目。"}
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "mixed.jsonl").write_text(
+        "".join(json.dumps({"id": k, "text": v}, ensure_ascii=False) + "\n" for k, v in texts.items()),
+        encoding="utf-8")
+    gold = tmp_path / "real"
+    (gold / "mixed").mkdir(parents=True)
+    for key, rid, genre in (("reply-a1", "a1", "reply"), ("report-b1", "b1", "report")):
+        (gold / "mixed" / f"{key}.json").write_text(json.dumps({
+            "key": key, "source": "mixed.jsonl", "id": rid, "region": [0, len(texts[rid])],
+            "sha256": sha256(texts[rid]), "anchor": "2026-03-01", "genre": genre, "annotator": "T1",
+            "spans": [], "commitments": []}), encoding="utf-8")
+    (gold / "splits.json").write_text(json.dumps({"train": ["reply-a1", "report-b1"], "dev": [], "test": []}))
+    every = load_gold_source("standoff", gold, "train", tmp_path / "corpus")
+    replies = load_gold_source("standoff", gold, "train", tmp_path / "corpus", ["reply"])
+    assert sorted(n.id for n in every) == ["reply-a1", "report-b1"]
+    assert [n.id for n in replies] == ["reply-a1"]
+    base = {"output_dir": str(tmp_path), "base_model": "x"}
+    with pytest.raises(ValueError, match="genres"):
+        FinetuneConfig.model_validate({**base, "gold": [{"path": "annotations", "genres": ["reply"]}]})

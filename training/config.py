@@ -93,11 +93,15 @@ class GoldSourceConfig(_Strict):
     kind: Literal["team", "standoff"] = "team"
     corpus: Path | None = None  # the folder of the corpus JSON Lines files (standoff only)
     repeat: int = Field(default=1, ge=1)  # oversampling of this source's training windows
+    # only documents of these genres (standoff: reply / report), e.g. a second entry that weights replies up
+    genres: list[str] | None = None
 
     @model_validator(mode="after")
     def _corpus_given(self) -> GoldSourceConfig:
         if self.kind == "standoff" and self.corpus is None:
             raise ValueError(f"the standoff gold {self.path} needs a corpus folder")
+        if self.genres is not None and self.kind != "standoff":
+            raise ValueError(f"genres selects standoff documents; {self.path} is team gold")
         return self
 
 

@@ -176,9 +176,11 @@ def load_windows(config: FinetuneConfig) -> tuple[list[Window], list[Window], di
     train, dev, counts = [], [], {}
     for source in config.gold:
         name = f"{source.kind}:{source.path}"
-        tr = gold_windows(load_gold_source(source.kind, source.path, "train", source.corpus),
+        if source.genres:
+            name += f" ({', '.join(source.genres)})"
+        tr = gold_windows(load_gold_source(source.kind, source.path, "train", source.corpus, source.genres),
                           config.max_chars, config.overlap)
-        dv = gold_windows(load_gold_source(source.kind, source.path, "dev", source.corpus),
+        dv = gold_windows(load_gold_source(source.kind, source.path, "dev", source.corpus, source.genres),
                           config.max_chars, config.overlap)
         train.extend(oversample(tr, source.repeat))
         dev.extend(dv)

@@ -67,13 +67,15 @@ def encode(batch: list[Window], tokenizer, max_tokens: int) -> list[dict]:
     return out
 
 
-def load_gold_source(kind: str, path: Path, split: str, corpus: Path | None = None) -> list[GoldNotice]:
+def load_gold_source(kind: str, path: Path, split: str, corpus: Path | None = None,
+                     genres: list[str] | None = None) -> list[GoldNotice]:
     """The notices of one split of a gold set: ``team`` (annotations folder) or ``standoff`` (real text,
-    joined with ``corpus``)."""
+    joined with ``corpus``; only ``genres`` where given)."""
     if kind == "standoff":
         from extractor.annotations.standoff import load_real
 
-        return load_real(path, corpus, split)
+        notices = load_real(path, corpus, split)
+        return notices if genres is None else [n for n in notices if n.metadata.genre in genres]
     from eval.gold import load_gold
 
     return load_gold(path, split).notices

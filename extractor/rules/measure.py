@@ -112,7 +112,8 @@ def verb_led(core: str) -> bool:
 
 
 def too_short(core: str) -> bool:
-    """Under three characters, except a bare action verb a deadline governs (2026年5月完工, 8月份修通)."""
+    """Under three characters, except a two-character action verb on its own (2026年5月完工, 8月份修通); a
+    bare verb with no deadline to govern it still commits to little, and the specificity level says so."""
     return len(core) < 2 or (len(core) == 2 and core not in cues()["action_verbs"])
 
 

@@ -49,7 +49,8 @@ def test_decide_on_bounds_and_ceilings():
     assert decide(target, over)[0] == "missed"
     capped = Target(0, 4, "4.5%以内", "城镇登记失业率4.5%以内", indicator_of("城镇登记失业率"), Decimal("4.5"), "%", "<=")
     assert decide(capped, Outcome(0, 4, "4.6%", "", Decimal("4.6"), "%"))[0] == "missed"
-    assert indicator_of("单位国内生产总值能耗下降3%").name == "单位国内生产总值能耗"  # the longest alias wins
+    # the alias ending nearest the number wins; of two ending together, the longer
+    assert indicator_of("单位国内生产总值能耗下降3%").name == "单位国内生产总值能耗"
     assert indicator_of("货物进出口").name == "进出口"
 
 

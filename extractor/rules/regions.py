@@ -38,19 +38,24 @@ PLAN_YEAR_HEADING = re.compile(r"(今年|明年|(?:19|20)\d{2}年)[^，,。；;]
 TARGET_LIST = re.compile(r"(今年|明年|(?:19|20)\d{2}年)[^，,。；;：:]{0,20}?预期目标")
 
 
-def target_list_opener(sentence: str, year: int | None) -> bool:
-    """A sentence that opens the list of a year's targets (the year governs every item: the guide)."""
-    return plan_year_heading(sentence[:40], year, TARGET_LIST)
-
-
-def plan_year_heading(opener: str, year: int | None, pattern: re.Pattern[str] | None = None) -> bool:
-    """关于2025年工作 / 2025年主要任务 / 今年工作安排 in a notice or report of that year or before."""
-    m = (pattern or PLAN_YEAR_HEADING).search(opener)
-    if not m or "回顾" in opener:
+def _names_plan_year(pattern: re.Pattern[str], text: str, year: int | None) -> bool:
+    """``pattern`` names 今年/明年 or a year not before the notice's, and the text is no 回顾 (review)."""
+    m = pattern.search(text)
+    if not m or "回顾" in text:
         return False
     if m.group(1) in ("今年", "明年"):
         return True
     return year is not None and int(m.group(1)[:4]) >= year
+
+
+def plan_year_heading(opener: str, year: int | None) -> bool:
+    """关于2025年工作 / 2025年主要任务 / 今年工作安排 in a notice or report of that year or before."""
+    return _names_plan_year(PLAN_YEAR_HEADING, opener, year)
+
+
+def target_list_opener(sentence: str, year: int | None) -> bool:
+    """A sentence that opens the list of a year's targets (the year governs every item: the guide)."""
+    return _names_plan_year(TARGET_LIST, sentence[:40], year)
 
 
 def region_of_line(line: str, current: tuple[str, bool], year: int | None = None) -> tuple[str, bool]:

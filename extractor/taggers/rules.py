@@ -47,6 +47,7 @@ class RuleTagger:
 
 def propose(doc: Document) -> TagResult:
     text, anchor = doc.text, doc.anchor
+    year = anchor.year if anchor else None
     q_candidates = quantity.candidates(text)
     d_candidates = deadline.candidates(text)
     all_q = [c for c in q_candidates if isinstance(quantity_verdict(doc, *c), quantity.ParsedQuantity)]
@@ -59,7 +60,7 @@ def propose(doc: Document) -> TagResult:
     state = ("backward", False)
     measures: list[Span] = []
     for line in doc.lines:
-        state = region_of_line(line.text, state, anchor.year if anchor else None)
+        state = region_of_line(line.text, state, year)
         region = state[0]
         if region == "backward" and not state[1] and action_item(line.text):
             region = "forward"
@@ -73,7 +74,7 @@ def propose(doc: Document) -> TagResult:
         for sent in doc.sentences(body_start, line.end):
             if INLINE_OPENER.match(sent.text):
                 state, region = ("forward", True), "forward"
-            elif target_list_opener(sent.text, anchor.year if anchor else None):
+            elif target_list_opener(sent.text, year):
                 region = "forward"  # the year's targets, to the end of this line
             has_deadline = any(not CURRENT_PERIOD.match(text[all_d[i][0]:all_d[i][1]])
                                for i in d_index.starting_in(sent.start, sent.end))

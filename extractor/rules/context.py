@@ -86,7 +86,34 @@ def deadline_context(text: str, start: int, end: int) -> str | None:
         return "a duration the measure sets as its target (压缩至3个工作日内): a QUANTITY, not a deadline"
     if signature_date(text, start, end):
         return "the signature date at the end of the notice, not a deadline"
+    clause = text[clause_start(text, start):start]
+    if ORDER_TO_PARTY.search(clause) or (ASKED_OF_PARTY.search(clause) and not FUTURE_IN_CLAUSE.search(clause)):
+        return "the time limit of an order to another party (责令…于…前, 已要求其尽快…), not this body's deadline"
+    if NARRATIVE_YEAR.search(clause[-4:]) or EARLIER_PLAN.search(clause):
+        return "the year of an event told before (同年12月) or an earlier plan (原计划…), background"
+    if PLAN_NAME_VERB.search(clause) and BARE_YEAR.fullmatch(text, start, end):
+        return "the year names the plan or list it belongs to (纳入2018年建设计划), not a deadline"
+    if "应当" in clause:
+        return "a rule that binds someone (…应当…内), not a promise of this notice"
     return None
+
+
+def clause_start(text: str, pos: int) -> int:
+    """Where the clause holding ``pos`` begins (after the last comma or stop before it)."""
+    return max(text.rfind(c, 0, pos) for c in "，,。；;！!？?\n") + 1
+
+
+# 责令三家企业在3个工作日内…, 限周南武在5月底前…: the ordered party acts by then (限期, 限时 are no order).
+ORDER_TO_PARTY = re.compile(r"(?:责令|责成|勒令|限令|(?<![期时定额])限(?![期时定额制购行速流]))[^，,。；;]{1,16}?(?:在|于)\s*$")
+
+
+# 已要求该负责人尽快…, 通知县教育局尽快…: the same, unless this body is to ask (将要求…)
+ASKED_OF_PARTY = re.compile(r"(?:要求|通知)[^、，,。；;]{1,16}?(?:在|于)?\s*$")
+FUTURE_IN_CLAUSE = re.compile(r"将|拟|会|计划|下一步|下步")
+NARRATIVE_YEAR = re.compile(r"(?:同年|当年|次年)的?$")
+EARLIER_PLAN = re.compile(r"原计划|原定")
+PLAN_NAME_VERB = re.compile(r"(?:纳入|列入|列为|作为|为)\s*$")
+BARE_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
 
 
 # After the last sentence: nothing, or a short signer named as a body (XX县教育局), before the date.

@@ -16,7 +16,7 @@ RUN_IN_TITLE = re.compile(r"^[^，,。；;：:！!？?“”\d]{4,18}。(?=.{20,
 # 下一步 / 今后 opening a sentence switches the region in text without line breaks (web replies).
 INLINE_OPENER = re.compile(r"^(?:[^，,。；;]{0,10}?)(?:下一步|下步|下阶段|下一阶段|接下来|今后)")
 FUTURE_HUI = re.compile(r"(?<![社协委员机大学工年都宴省议])会(?![同议商签员场谈展计务所长办])")  # the modal 会
-REPORTED = re.compile(r"(?:承诺|表示|声称|答应|保证)[^，,。；;]{0,6}?(?:将|会|在|于|能)")
+REPORTED = re.compile(r"(?:承诺|表示|声称|答应|保证)[，,]?[^，,。；;]{0,6}?(?:将|会|在|于|能)")
 OWN_SUBJECT = re.compile(r"(?:我局|我们|本局|我委|我厅|我办|我单位|我中心|我区|我市|我县|我镇|我街道|我部门|我司)")
 CURRENT_PERIOD = re.compile(r"^(?:今年|全年|本年|今年全年|上半年|下半年)$")  # also describe this year's past
 BASELINE = re.compile(r"(?:较|比|同)(?:上年|去年|上一年|(?:19|20)\d{2}年)(?:同期)?")
@@ -117,9 +117,20 @@ def future_cue(sentence: str) -> bool:
     return has(cleaned, cues()["future"]) or bool(FUTURE_HUI.search(cleaned))
 
 
-def forward(sentence: str, region: str, has_deadline: bool) -> bool:
-    if region != "forward" and past(sentence) and not future_cue(sentence):
-        return False  # elsewhere past clauses are dropped one by one
-    if REPORTED.search(sentence) and not OWN_SUBJECT.search(sentence):
+def forward(sentence: str, region: str, has_deadline: bool, dated_ahead: bool = False) -> bool:
+    """Whether the sentence can hold commitments; ``dated_ahead``: it names a date after the notice's."""
+    if region != "forward" and past(sentence) and not future_cue(sentence) and not dated_ahead:
+        return False  # elsewhere past clauses are dropped one by one (…已进入验收阶段，估计9月可投入使用)
+    if reported_promise(sentence):
         return False  # another party's promise (开发商承诺将…) is not this body's commitment
     return region == "forward" or has_deadline or future_cue(sentence)
+
+
+def reported_promise(sentence: str) -> bool:
+    """A promise reported of another party: 老板承诺将…, 该公司现已承诺，在…前… (the clause that holds the
+    verb of promising names no subject of this body's own; 我局承诺将… is the body's)."""
+    for m in REPORTED.finditer(sentence):
+        clause = re.split(r"[，,。；;]", sentence[:m.start()])[-1]
+        if not OWN_SUBJECT.search(clause):
+            return True
+    return False

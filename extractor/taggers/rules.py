@@ -78,11 +78,16 @@ def propose(doc: Document) -> TagResult:
                 region = "forward"  # the year's targets, to the end of this line
             has_deadline = any(not CURRENT_PERIOD.match(text[all_d[i][0]:all_d[i][1]])
                                for i in d_index.starting_in(sent.start, sent.end))
-            if region == "backward" and past_index.starting_in(sent.start, sent.end):
-                continue  # a sentence about an earlier year is background
+            # a date after the notice's (…已进入验收阶段，估计9月可投入使用): the past clauses go one by one
+            dated_ahead = any(verdicts[all_d[i]].end is not None and anchor is not None and verdicts[all_d[i]].end > anchor
+                              and not CURRENT_PERIOD.match(text[all_d[i][0]:all_d[i][1]])
+                              for i in d_index.starting_in(sent.start, sent.end))
+            if region == "backward" and past_index.starting_in(sent.start, sent.end) and not (
+                    dated_ahead):
+                continue  # a sentence about an earlier date is background (its past clauses go one by one)
             continued = carried_forward  # a sentence after ；of a forward one continues it
             carried_forward = False
-            if not continued and not forward(sent.text, region, has_deadline):
+            if not continued and not forward(sent.text, region, has_deadline, dated_ahead):
                 continue
             carried_forward = sent.end < len(text) and text[sent.end] in "；;"
             for clause in doc.clauses(sent.start, sent.end):

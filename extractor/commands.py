@@ -79,8 +79,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
                    help="where the model runs (default auto: a GPU when there is one)")
     p.add_argument("--precision", choices=PRECISIONS, default="fp32",
-                   help="the model's arithmetic: fp32 (default, exact) or bf16 autocast (faster on CPUs with "
-                        "bf16 instructions and on GPUs; a span can move, see the model card)")
+                   help="the model's arithmetic: fp32 (default, exact), bf16 autocast (faster on CPUs with "
+                        "bf16 instructions and on GPUs) or int8 (dynamic quantisation, CPU only, about twice "
+                        "fp32's speed); bf16 and int8 can move a span, see the model card")
     g = p.add_argument_group("record files (.jsonl, .csv, .parquet)")
     g.add_argument("--text-field", default="text", help="field holding the notice text (default: text)")
     g.add_argument("--id-field", default="id", help="field holding the notice id (default: id; else FILE-N)")

@@ -63,3 +63,20 @@ def test_characters_a_window_would_drop_are_an_error_not_silent_o(tiny_model_dir
     tagger = ModelTagger.load(tiny_model_dir, max_chars=24, overlap=8)
     with pytest.raises(ValueError, match="uncovered"):
         tagger.probabilities(TEXT, windows=[(0, len(TEXT))])  # one 60-character window truncated to 24 tokens
+
+
+def test_int8_precision_quantises_the_linear_layers_and_stays_close(tiny_model_dir):
+    exact = ModelTagger.load(tiny_model_dir, device="cpu", max_chars=24, overlap=8)
+    fast = ModelTagger.load(tiny_model_dir, device="cpu", max_chars=24, overlap=8, precision="int8")
+    assert any("quantized" in type(m).__module__ for m in fast.model.modules())
+    assert not any("quantized" in type(m).__module__ for m in exact.model.modules())
+    a, b = exact.probabilities(TEXT), fast.probabilities(TEXT)
+    assert a.shape == b.shape and abs(float(b.sum(axis=1).min()) - 1.0) < 1e-4
+    assert float(abs(a - b).max()) < 0.1  # weights rounded to int8, not a different model
+
+
+def test_int8_precision_refuses_a_gpu(tiny_model_dir):
+    from extractor.taggers.model import quantize_int8
+
+    with pytest.raises(ValueError, match="CPU only"):
+        quantize_int8(torch.nn.Linear(2, 2), "cuda")

@@ -190,6 +190,15 @@ def test_hybrid_prefers_a_rule_span_that_holds_the_models_shorter_one():
     assert layer2 == {"QUANTITY": "2000个以上", "DEADLINE": "从明年开始"}
 
 
+def test_a_model_measure_one_character_short_of_the_clause_end_reaches_it():
+    text = "下一步，将扩大人民民主，健全民主制度。"
+    notice = Notice(id="t", text=text, date=date(2025, 3, 1))
+    short = [Span(start=text.index("扩大"), end=text.index("主，"), label="MEASURE"),  # stops before 主
+             Span(start=text.index("健全"), end=text.index("制度"), label="MEASURE")]  # two short: left as is
+    got = Extractor(HybridTagger(InjectedTagger(short), RuleTagger(), measures="model")).extract(notice)
+    assert [text[s.start:s.end] for s in got.spans if s.label == "MEASURE"] == ["扩大人民民主", "健全民主"]
+
+
 def test_a_rules_only_extract_imports_neither_torch_nor_transformers(tmp_path):
     notice = tmp_path / "n.txt"
     notice.write_text("发文日期：2025-03-01\n下一步，我局将在年底前新建社区食堂3个。\n", encoding="utf-8")

@@ -50,7 +50,7 @@ NAMES: tuple[str, ...] = tuple(TAGGERS)
 DEFAULT_TAGGER = "hybrid"  # the product: the fine-tuned model's spans, rule recall, the rule filters
 # Taggers that need a fine-tuned checkpoint (``model_dir``).
 NEEDS_MODEL = frozenset({"model", "hybrid"})
-PRECISIONS: tuple[str, ...] = ("fp32", "bf16")
+PRECISIONS: tuple[str, ...] = ("fp32", "bf16", "int8")
 
 
 def load_tagger(name: str, model_dir: str | Path | None = None, device: str = "auto",

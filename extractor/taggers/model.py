@@ -38,6 +38,20 @@ def resolve_device(device: str) -> str:
     return device
 
 
+def quantize_int8(model, device: str):
+    """The model with its Linear layers as dynamic int8 (weights int8, activations quantised per batch):
+    about twice the fp32 speed on CPU, at the cost of a few moved spans (model card). CPU only."""
+    import warnings
+
+    import torch
+
+    if not device.startswith("cpu"):
+        raise ValueError(f"--precision int8 runs on the CPU only (device {device}): use bf16 on a GPU")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao's notice that this eager API moves to torchao
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
 class ModelTagger:
     name = "model"
 
@@ -46,6 +60,8 @@ class ModelTagger:
         self.device = device
         self.precision = precision
         self.model = model.to(device).eval()
+        if precision == "int8":
+            self.model = quantize_int8(self.model, device)
         self.tokenizer = tokenizer
         self.max_chars = max_chars
         self.overlap = overlap

@@ -98,9 +98,14 @@ def deadline_context(text: str, start: int, end: int) -> str | None:
     return None
 
 
+CLAUSE_LOOKBACK = 40  # the clause checks read a short prefix: a bounded scan keeps 60,000 deadlines linear
+
+
 def clause_start(text: str, pos: int) -> int:
-    """Where the clause holding ``pos`` begins (after the last comma or stop before it)."""
-    return max(text.rfind(c, 0, pos) for c in "，,。；;！!？?\n") + 1
+    """Where the clause holding ``pos`` begins (after the last comma or stop before it), looking back at
+    most CLAUSE_LOOKBACK characters."""
+    low = max(0, pos - CLAUSE_LOOKBACK)
+    return max(low, max(text.rfind(c, low, pos) for c in "，,。；;！!？?\n") + 1)
 
 
 # 责令三家企业在3个工作日内…, 限周南武在5月底前…: the ordered party acts by then (限期, 限时 are no order).

@@ -16,6 +16,7 @@ from functools import cache
 
 import cn2an
 from dateutil.relativedelta import relativedelta
+from lunardate import LunarDate
 
 from extractor.rules.tables import table
 
@@ -36,6 +37,8 @@ class DeadlineRejection:
 
 
 def _num(raw: str) -> int:
+    if raw == "元":  # 元月: January
+        return 1
     return int(raw) if raw.isdigit() else int(cn2an.cn2an(raw, "smart"))
 
 
@@ -207,6 +210,36 @@ def _school_term(m, anchor):
     return _by(anchor, date(year, 8, 31) if groups.get("autumn") else _month_end(year, 2))
 
 
+def _festival_day(name: str, year: int) -> date:
+    """The day of the holiday in the given (Gregorian) year; 春节 and 中秋 through the lunar calendar."""
+    if name == "春节":
+        return LunarDate(year, 1, 1).to_solar_date()
+    if name.startswith("中秋"):
+        return LunarDate(year, 8, 15).to_solar_date()
+    return {"元旦": date(year, 1, 1), "五一": date(year, 5, 1)}.get(name, date(year, 10, 1))  # 国庆(节)
+
+
+SEASONS = {"春季": (3, 5), "夏季": (6, 8), "秋季": (9, 11), "冬季": (12, 14)}  # 冬季: December to February
+
+
+def _festival_season(m, anchor):
+    if m.group("season"):
+        year = int(m.group("y2")) if m.group("y2") else _year(m, anchor)
+        if year is None:
+            return _period(None, None)
+        first, last = SEASONS[m.group("season")]
+        end_year, end_month = year + (last - 1) // 12, (last - 1) % 12 + 1
+        return _period(date(year, first, 1), _month_end(end_year, end_month))
+    fest = m.group("fest")
+    if m.group("y") or m.group("rel"):
+        year = _year(m, anchor)
+        return _by(anchor, None if year is None else _festival_day(fest, year))
+    if anchor is None:
+        return _by(None, None)
+    day = _festival_day(fest, anchor.year)
+    return _by(anchor, day if day >= anchor else _festival_day(fest, anchor.year + 1))
+
+
 def _quarter(m, anchor):
     year, q = _year(m, anchor), _num(m.group("q"))
     if year is None:
@@ -273,7 +306,7 @@ RESOLVERS: dict[str, Callable[[re.Match[str], date | None], ParsedDeadline | Dea
     "half_year": _half_year, "year_end": _year_end, "whole_year": _whole_year, "year": _explicit_year,
     "within": _within, "vague": _vague, "calendar_date": _calendar_date, "month_period": _month_period,
     "school_term": _school_term, "from_date": _from_date, "date_range": _date_range, "month_part": _month_part,
-    "relative_period": _relative_period, "year_start": _year_start,
+    "relative_period": _relative_period, "year_start": _year_start, "festival_season": _festival_season,
 }
 
 

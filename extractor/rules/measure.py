@@ -17,7 +17,7 @@ WORD_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 PREFIX_WINDOW = 64
 QUOTED = re.compile(r"《[^》]*》|“[^”]*”|\"[^\"]*\"")
 # The subject right before a modal stays outside the span: 价格主管部门将…
-SUBJECT_MODAL = re.compile(r"^(?![将拟要对在向为从按把与])[^，,。；;：:\s将]{1,12}?(?=(?:也|还|仍|均|都|亦)?(?:将|拟|计划|准备|可(?=[在于]))(?!来|近|求))")
+SUBJECT_MODAL = re.compile(r"^(?![将拟要对在向为从按把与])[^，,。；;：:\s将]{1,12}?(?=(?:也|还|仍|均|都|亦)?(?:将|拟|计划|准备|预计|可(?=[在于]))(?!来|近|求))")
 FRAMING_TAIL = re.compile(r"(?:要求|部署|精神|规定|原则|思路|方式|方法|途径|形式|手段)$")  # 按照…的要求, even with a verb
 CONDITION = re.compile(r"^(?:待|等|如|若|一旦|如果).{0,30}(?:时|后|前|的话)$")
 YEAR_COPULA = re.compile(r"^(?:今年|明年|本年|(?:19|20)\d{2}年)(?:是|为|既是)")

@@ -109,7 +109,7 @@ def clause_start(text: str, pos: int) -> int:
 
 
 # 责令三家企业在3个工作日内…, 限周南武在5月底前…: the ordered party acts by then (限期, 限时 are no order).
-ORDER_TO_PARTY = re.compile(r"(?:责令|责成|勒令|限令|(?<![期时定额])限(?![期时定额制购行速流]))[^，,。；;]{1,16}?(?:在|于)\s*$")
+ORDER_TO_PARTY = re.compile(r"(?:责令|责成|勒令|限令|(?<![期时定额])限(?![期时定额制购行速流]))[^、，,。；;]{1,16}?(?:在|于)?\s*$")
 
 
 # 已要求该负责人尽快…, 通知县教育局尽快…: the same, unless this body is to ask (将要求…)
@@ -117,7 +117,7 @@ ASKED_OF_PARTY = re.compile(r"(?:要求|通知)[^、，,。；;]{1,16}?(?:在|�
 FUTURE_IN_CLAUSE = re.compile(r"将|拟|会|计划|下一步|下步")
 NARRATIVE_YEAR = re.compile(r"(?:同年|当年|次年)的?$")
 EARLIER_PLAN = re.compile(r"原计划|原定")
-PLAN_NAME_VERB = re.compile(r"(?:纳入|列入|列为|作为|为)\s*$")
+PLAN_NAME_VERB = re.compile(r"(?:纳入|列入|列为|作为|为)了?\s*$")
 BARE_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
 
 

@@ -79,8 +79,7 @@ def propose(doc: Document) -> TagResult:
             has_deadline = any(not CURRENT_PERIOD.match(text[all_d[i][0]:all_d[i][1]])
                                for i in d_index.starting_in(sent.start, sent.end))
             # a date after the notice's (…已进入验收阶段，估计9月可投入使用): the past clauses go one by one
-            dated_ahead = any(verdicts[all_d[i]].end is not None and anchor is not None and verdicts[all_d[i]].end > anchor
-                              and not CURRENT_PERIOD.match(text[all_d[i][0]:all_d[i][1]])
+            dated_ahead = any(_ahead(verdicts[all_d[i]], anchor) and not CURRENT_PERIOD.match(text[all_d[i][0]:all_d[i][1]])
                               for i in d_index.starting_in(sent.start, sent.end))
             if region == "backward" and past_index.starting_in(sent.start, sent.end) and not (
                     dated_ahead):
@@ -115,6 +114,11 @@ def propose(doc: Document) -> TagResult:
                           + [Span(start=s, end=e, label="DEADLINE") for s, e in d_candidates],
                           key=lambda s: (s.start, s.end))
     return result
+
+
+def _ahead(parsed: deadline.ParsedDeadline, anchor: date | None) -> bool:
+    """A deadline that ends after the notice date."""
+    return anchor is not None and parsed.end is not None and parsed.end > anchor
 
 
 def tag(text: str, anchor: date | None) -> TagResult:

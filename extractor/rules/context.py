@@ -82,19 +82,19 @@ def deadline_context(text: str, start: int, end: int) -> str | None:
         return "the year belongs to an object (做好今年工作, 2025年项目) or a copula (今年是…)"
     if start > 0 and text[start - 1] in "每第" or text[max(0, start - 2):start] == "满":
         return "frequency, ordinal or duration, not a deadline"
-    if TARGET_DURATION_BEFORE.search(text, max(0, start - 6), start):
+    if TARGET_DURATION_BEFORE.search(text, max(0, start - 6), start) and COUNTED_DURATION.match(text, start, end):
         return "a duration the measure sets as its target (压缩至3个工作日内): a QUANTITY, not a deadline"
     if signature_date(text, start, end):
         return "the signature date at the end of the notice, not a deadline"
     clause = text[clause_start(text, start):start]
-    if ORDER_TO_PARTY.search(clause) or (ASKED_OF_PARTY.search(clause) and not FUTURE_IN_CLAUSE.search(clause)):
-        return "the time limit of an order to another party (责令…于…前, 已要求其尽快…), not this body's deadline"
+    if "应当" in clause:
+        return "a rule that binds someone (…应当…内), not a promise of this notice"
     if NARRATIVE_YEAR.search(clause[-4:]) or EARLIER_PLAN.search(clause):
         return "the year of an event told before (同年12月) or an earlier plan (原计划…), background"
     if PLAN_NAME_VERB.search(clause) and BARE_YEAR.fullmatch(text, start, end):
         return "the year names the plan or list it belongs to (纳入2018年建设计划), not a deadline"
-    if "应当" in clause:
-        return "a rule that binds someone (…应当…内), not a promise of this notice"
+    if ORDER_TO_PARTY.search(clause) or (ASKED_OF_PARTY.search(clause) and not FUTURE_IN_CLAUSE.search(clause)):
+        return "the time limit of an order to another party (责令…于…前, 已要求其尽快…), not this body's deadline"
     return None
 
 
@@ -135,6 +135,10 @@ def signature_date(text: str, start: int, end: int) -> bool:
         return False
     last_stop = max(text.rfind(c, 0, start) for c in "。！!？?；;")
     return last_stop >= 0 and _SIGNER.fullmatch(text, last_stop + 1, start) is not None
+
+
+# A duration (3个工作日, 两个月内), not a date: 预计完成时间为2018年1月底 is a deadline.
+COUNTED_DURATION = re.compile(r"[\d一二两三四五六七八九十半]{1,3}\s*(?:个)?(?:年|月|工作日|小时|天|日|星期|周|礼拜)(?!\d)")
 
 
 # A duration right after a verb of reduction or a time-limit noun is the value being set, not when the

@@ -315,6 +315,14 @@ def terms() -> list[tuple[str, re.Pattern[str], str]]:
     return [(t["name"], re.compile(t["regex"]), t["resolve"]) for t in table("deadlines")["terms"]]
 
 
+@cache
+def proposed_terms() -> list[tuple[str, re.Pattern[str], str]]:
+    """The terms the rule proposer looks for: all but those marked ``propose: false``, which only parse a
+    span another tagger found (及时: vague where the gold tags it, too often untagged to propose)."""
+    names = {t["name"] for t in table("deadlines")["terms"] if t.get("propose", True)}
+    return [t for t in terms() if t[0] in names]
+
+
 def _resolve(name: str, m: re.Match[str], anchor: date | None) -> ParsedDeadline | DeadlineRejection:
     try:
         return RESOLVERS[name](m, anchor)
@@ -347,7 +355,7 @@ def candidates(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     """Matches of the deadline terms in text[start:end], longest first where they overlap: proposals the
     rule filters then check."""
     end = len(text) if end is None else end
-    found = sorted(((m.start(), m.end()) for _, regex, _ in terms() for m in regex.finditer(text, start, end)),
+    found = sorted(((m.start(), m.end()) for _, regex, _ in proposed_terms() for m in regex.finditer(text, start, end)),
                    key=lambda c: (c[0], -(c[1] - c[0])))
     out, cursor = [], start
     for s, e in found:

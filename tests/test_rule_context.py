@@ -1,0 +1,41 @@
+"""The context checks of rules/context.py that decide whether a time expression is a deadline here."""
+
+import pytest
+
+from extractor.rules.context import deadline_context
+
+
+def _reason(text: str, span: str) -> str | None:
+    start = text.index(span)
+    return deadline_context(text, start, start + len(span))
+
+
+@pytest.mark.parametrize("text, span", [
+    ("将审批时限压缩至3个工作日内。", "3个工作日内"),
+    ("办结时间控制在两个月内。", "两个月内"),
+])
+def test_a_duration_after_a_time_limit_noun_is_the_target_value(text, span):
+    assert "QUANTITY" in _reason(text, span)
+
+
+@pytest.mark.parametrize("text, span", [
+    ("该工程预计完成时间为2026年12月底。", "2026年12月底"),  # a date, not a duration
+    ("计划完成时间为10月31日。", "10月31日"),
+])
+def test_a_date_after_a_time_limit_noun_is_still_a_deadline(text, span):
+    assert _reason(text, span) is None
+
+
+@pytest.mark.parametrize("text, span, word", [
+    ("执法队已责令该店在3个工作日内清理。", "3个工作日内", "order"),
+    ("街道已要求物业公司尽快修复门禁。", "尽快", "order"),
+    ("开发商应当自收到通知之日起15日内退还定金。", "15日内", "binds"),
+    ("同年12月份报送了材料。", "12月份", "event told before"),
+    ("将该路段纳入2027年农村公路建设计划。", "2027年", "names the plan"),
+])
+def test_time_limits_that_are_not_this_bodys_deadline(text, span, word):
+    assert word in _reason(text, span)
+
+
+def test_this_bodys_promise_to_ask_keeps_its_deadline():
+    assert _reason("下一步，我们将要求施工方尽快完成修复。", "尽快") is None

@@ -14,6 +14,7 @@ from extractor.segment import BOUNDARIES
 OPEN_QUOTES, CLOSE_QUOTES = "“‘《「『\"〈", "”’》」』\"〉"
 _QUOTE_EVENT = re.compile(f"[{re.escape(OPEN_QUOTES + CLOSE_QUOTES + BOUNDARIES['quote_scope'])}]")
 # 做好今年工作, 2025年项目, 今年是…: the year names an object or starts a copula, it is no deadline
+STATUS_AFTER = re.compile(r"(?:首次|第一次|已经|已|(?:预期|发展|主要)目标)")
 OBJECT_AFTER = re.compile(r"(?:的|工作|政府工作|各项|项目|预算|任务|目标|是|度的|年度)")
 
 
@@ -80,6 +81,8 @@ def deadline_context(text: str, start: int, end: int) -> str | None:
         return "inside a quoted name or a title"
     if OBJECT_AFTER.match(text, end):
         return "the year belongs to an object (做好今年工作, 2025年项目) or a copula (今年是…)"
+    if STATUS_AFTER.match(text, end):
+        return "an explanation or a status (今年首次…, 3月份已…, 实现今年预期目标), not a deadline"
     if start > 0 and text[start - 1] in "每第" or text[max(0, start - 2):start] == "满":
         return "frequency, ordinal or duration, not a deadline"
     if TARGET_DURATION_BEFORE.search(text, max(0, start - 6), start) and COUNTED_DURATION.match(text, start, end):

@@ -76,11 +76,11 @@ def propose(doc: Document) -> TagResult:
                 state, region = ("forward", True), "forward"
             elif target_list_opener(sent.text, year):
                 region = "forward"  # the year's targets, to the end of this line
-            has_deadline = any(not CURRENT_PERIOD.match(text[all_d[i][0]:all_d[i][1]])
-                               for i in d_index.starting_in(sent.start, sent.end))
+            named = [all_d[i] for i in d_index.starting_in(sent.start, sent.end)
+                     if not _current_period(text[all_d[i][0]:all_d[i][1]], year)]
+            has_deadline = bool(named)
             # a date after the notice's (…已进入验收阶段，估计9月可投入使用): the past clauses go one by one
-            dated_ahead = any(_ahead(verdicts[all_d[i]], anchor) and not CURRENT_PERIOD.match(text[all_d[i][0]:all_d[i][1]])
-                              for i in d_index.starting_in(sent.start, sent.end))
+            dated_ahead = any(_ahead(verdicts[d], anchor) for d in named)
             if region == "backward" and past_index.starting_in(sent.start, sent.end) and not (
                     dated_ahead):
                 continue  # a sentence about an earlier date is background (its past clauses go one by one)
@@ -114,6 +114,12 @@ def propose(doc: Document) -> TagResult:
                           + [Span(start=s, end=e, label="DEADLINE") for s, e in d_candidates],
                           key=lambda s: (s.start, s.end))
     return result
+
+
+def _current_period(span: str, year: int | None) -> bool:
+    """今年 / 全年 / 上半年, or the notice's own year written out (2018年 in a 2018 reply): these describe
+    this year's past as well as its plans, so they make no sentence forward-looking by themselves."""
+    return bool(CURRENT_PERIOD.match(span)) or (year is not None and span == f"{year}年")
 
 
 def _ahead(parsed: deadline.ParsedDeadline, anchor: date | None) -> bool:

@@ -18,6 +18,9 @@ PREFIX_WINDOW = 64
 QUOTED = re.compile(r"《[^》]*》|“[^”]*”|\"[^\"]*\"")
 # The subject right before a modal stays outside the span: 价格主管部门将…
 SUBJECT_MODAL = re.compile(r"^(?![将拟要对在向为从按把与])[^，,。；;：:\s将]{1,12}?(?=(?:也|还|仍|均|都|亦)?(?:将|拟|计划|准备|预计|可(?=[在于]))(?!来|近|求))")
+# A list of bodies before the modal (区住建局、街道办事处、社区居委会将…), longer than one subject may be
+AGENCY_LIST_MODAL = re.compile(r"^(?:[^，,。；;：:\s将、]{2,12}、){1,5}[^，,。；;：:\s将、]{2,12}?"
+                               r"(?=(?:也|还|仍|均|都|亦|共同)?(?:将|拟|计划|准备|预计)(?!来|近|求))")
 FRAMING_TAIL = re.compile(r"(?:要求|部署|精神|规定|原则|思路|方式|方法|途径|形式|手段)$")  # 按照…的要求, even with a verb
 CONDITION = re.compile(r"^(?:待|等|如|若|一旦|如果).{0,30}(?:时|后|前|的话)$")
 YEAR_COPULA = re.compile(r"^(?:今年|明年|本年|(?:19|20)\d{2}年)(?:是|为|既是)")
@@ -52,7 +55,7 @@ def strip_prefix(text: str, start: int, end: int, deadlines: list[tuple[int, int
             pos += 1  # 8月份可修通, 可在6月底前运行: 可 as a modal next to a deadline (可用财力 stays whole)
             continue
         framing = starts(rest, c["framing"])
-        subject = SUBJECT_MODAL.match(rest)
+        subject = SUBJECT_MODAL.match(rest) or AGENCY_LIST_MODAL.match(rest)
         after_subject = rest[subject.end():] if subject else ""
         # only a list marker went before (a marker is a few characters: a longer prefix is never one)
         opening = pos == start or (pos - start <= PREFIX_WINDOW and bool(LIST_ITEM.fullmatch(text[start:pos].strip())))

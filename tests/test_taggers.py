@@ -209,3 +209,24 @@ def test_a_rules_only_extract_imports_neither_torch_nor_transformers(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "IMPORTED []" in out.stdout
+
+
+PLAN_EXCERPT = ("大力提振消费，加力扩围实施以旧换新政策，培育壮大新型消费业态，积极扩大有效投资，"
+                "统筹用好超长期特别国债和地方政府专项债券，加快推进重大项目建设。")
+
+
+def test_a_plan_paragraph_with_no_opener_is_forward_where_the_review_classifier_says_plan():
+    from extractor.rules.filters import filter_spans, paragraph_odds
+
+    doc = Document(PLAN_EXCERPT, date(2026, 1, 20))
+    p = paragraph_odds(doc).probability(0)
+    assert p is not None and p < 0.5  # invented plan prose: the classifier leans to plan, not review
+
+    def measures(plan_odds):
+        d = Document(PLAN_EXCERPT, date(2026, 1, 20))
+        kept = filter_spans(d, RuleTagger(plan_odds=plan_odds)(d).spans).spans
+        return [PLAN_EXCERPT[s.start:s.end] for s in kept if s.label == "MEASURE"]
+
+    assert measures(None) == []  # no 下一步 / 今年工作安排 opener: background by default
+    assert "加快推进重大项目建设" in measures(0.5)
+    assert measures(p / 2) == []  # the threshold decides: a paragraph above it stays background

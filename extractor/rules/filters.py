@@ -107,12 +107,17 @@ def measure_rejection(doc: Document, start: int, end: int, deadlines: list[tuple
     return None
 
 
-def _in_review(doc: Document, start: int) -> bool:
+def paragraph_odds(doc: Document) -> ParagraphOdds:
+    """The document's lazy P(review) scorer, one per document (the filters and the proposer share it)."""
     key = ("REVIEW", 0, 0)
-    if key not in doc.verdicts:  # one lazy scorer per document
+    if key not in doc.verdicts:
         doc.verdicts[key] = ParagraphOdds([line.text for line in doc.lines])
+    return doc.verdicts[key]
+
+
+def _in_review(doc: Document, start: int) -> bool:
     i = doc.line_index(start)
-    p = None if i is None else doc.verdicts[key].probability(i)
+    p = None if i is None else paragraph_odds(doc).probability(i)
     if p is None or p < REVIEW_THRESHOLD:
         return False
     sentence = doc.text[sentence_start(doc.text, start): full_stop_end(doc.text, start)]

@@ -42,7 +42,7 @@ def _hybrid(model_dir: str | Path | None = None, device: str = "auto", precision
     from extractor.taggers.hybrid import HybridTagger
     from extractor.taggers.rules import RuleTagger
 
-    return HybridTagger(_model(model_dir, device, precision), RuleTagger())
+    return HybridTagger(_model(model_dir, device, precision), RuleTagger(plan_odds=None))
 
 
 TAGGERS: dict[str, Callable[..., Tagger]] = {"rules": _rules, "model": _model, "hybrid": _hybrid}

@@ -21,7 +21,13 @@ from datetime import date
 from extractor.intervals import Intervals
 from extractor.rules import deadline, quantity
 from extractor.rules.cues import cues, has
-from extractor.rules.filters import deadline_verdict, filter_spans, quantity_verdict, trim_measure
+from extractor.rules.filters import (
+    deadline_verdict,
+    filter_spans,
+    paragraph_odds,
+    quantity_verdict,
+    trim_measure,
+)
 from extractor.rules.measure import classify, outside_deadlines
 from extractor.rules.regions import (
     CURRENT_PERIOD,
@@ -35,17 +41,34 @@ from extractor.rules.regions import (
     target_list_opener,
 )
 from extractor.schema import Rejection, Span, TagResult
-from extractor.segment import Document
+from extractor.segment import Document, Segment
+
+# Standalone, a line outside any explicit region that the review classifier reads as plan prose
+# (smoothed P(review) below this) counts as forward-looking: a work-report excerpt cut from inside its plan
+# part has no 下一步 / 今年工作安排 opener. Chosen on the dev splits (README). The hybrid's rule proposer
+# leaves it off: there the model covers plan prose, and its measures are better bounded.
+PLAN_PARAGRAPH_ODDS = 0.05
 
 
 class RuleTagger:
     name = "rules"
 
+    def __init__(self, plan_odds: float | None = PLAN_PARAGRAPH_ODDS):
+        self.plan_odds = plan_odds
+
     def __call__(self, doc: Document) -> TagResult:
-        return propose(doc)
+        return propose(doc, self.plan_odds)
 
 
-def propose(doc: Document) -> TagResult:
+def _plan_paragraph(doc: Document, line: Segment, plan_odds: float | None) -> bool:
+    if plan_odds is None:
+        return False
+    i = doc.line_index(line.start)
+    p = None if i is None else paragraph_odds(doc).probability(i)
+    return p is not None and p < plan_odds
+
+
+def propose(doc: Document, plan_odds: float | None = PLAN_PARAGRAPH_ODDS) -> TagResult:
     text, anchor = doc.text, doc.anchor
     year = anchor.year if anchor else None
     q_candidates = quantity.candidates(text)
@@ -62,7 +85,8 @@ def propose(doc: Document) -> TagResult:
     for line in doc.lines:
         state = region_of_line(line.text, state, year)
         region = state[0]
-        if region == "backward" and not state[1] and action_item(line.text):
+        if region == "backward" and not state[1] and (action_item(line.text)
+                                                       or _plan_paragraph(doc, line, plan_odds)):
             region = "forward"
         if HEADER_FIELD.search(line.text):
             continue

@@ -13,8 +13,9 @@ from extractor.segment import BOUNDARIES
 
 OPEN_QUOTES, CLOSE_QUOTES = "“‘《「『\"〈", "”’》」』\"〉"
 _QUOTE_EVENT = re.compile(f"[{re.escape(OPEN_QUOTES + CLOSE_QUOTES + BOUNDARIES['quote_scope'])}]")
-# 做好今年工作, 2025年项目, 今年是…: the year names an object or starts a copula, it is no deadline
+# 今年首次…, 3月份已到账, 实现今年预期目标: an explanation or a status report, not a time of action
 STATUS_AFTER = re.compile(r"(?:首次|第一次|已经|已|(?:预期|发展|主要)目标)")
+# 做好今年工作, 2025年项目, 今年是…: the year names an object or starts a copula, it is no deadline
 OBJECT_AFTER = re.compile(r"(?:的|工作|政府工作|各项|项目|预算|任务|目标|是|度的|年度)")
 
 

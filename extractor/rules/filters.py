@@ -115,9 +115,14 @@ def paragraph_odds(doc: Document) -> ParagraphOdds:
     return doc.verdicts[key]
 
 
+def review_probability(doc: Document, pos: int) -> float | None:
+    """Smoothed P(review) of the line holding ``pos`` (None where the line is too short to score)."""
+    i = doc.line_index(pos)
+    return None if i is None else paragraph_odds(doc).probability(i)
+
+
 def _in_review(doc: Document, start: int) -> bool:
-    i = doc.line_index(start)
-    p = None if i is None else paragraph_odds(doc).probability(i)
+    p = review_probability(doc, start)
     if p is None or p < REVIEW_THRESHOLD:
         return False
     sentence = doc.text[sentence_start(doc.text, start): full_stop_end(doc.text, start)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from extractor.rules.context import clause_start
 from extractor.rules.cues import cues, has, starts
 from extractor.rules.modality import strip_adverbials
 from extractor.segment import LIST_ITEM, Segment
@@ -130,7 +131,7 @@ def reported_promise(sentence: str) -> bool:
     """A promise reported of another party: 老板承诺将…, 该公司现已承诺，在…前… (the clause that holds the
     verb of promising names no subject of this body's own; 我局承诺将… is the body's)."""
     for m in REPORTED.finditer(sentence):
-        clause = re.split(r"[，,。；;]", sentence[max(0, m.start() - 40):m.start()])[-1]  # a bounded look back
+        clause = sentence[clause_start(sentence, m.start()):m.start()]
         if not OWN_SUBJECT.search(clause):
             return True
     return False

@@ -11,7 +11,8 @@ carry the comparator and the frame (5000万元以上, 从今年开始) that the 
 
 Model measures whose score (mean character probability) is below ``min_model_score`` are left out
 first; a model measure that stops one character short of a clause end (扩大人民民|主，) is extended to it
-(on the train and dev splits such a span was never right as it stood).  The filters then decide everything else, with reasons, whoever proposed a span.
+(on the train and dev splits such a span was never right as it stood). The filters then decide
+everything else, with reasons, whoever proposed a span.
 """
 
 from __future__ import annotations
@@ -71,8 +72,8 @@ class HybridTagger:
 
     def __call__(self, doc: Document) -> TagResult:
         learned, proposed = self.model(doc), self.rules(doc)
-        learned = TagResult(spans=[s if s.label != "MEASURE" else to_clause_end(doc.text, s) for s in learned.spans
-                                   if s.label != "MEASURE" or s.score >= self.min_model_score],
+        kept = [s for s in learned.spans if s.label != "MEASURE" or s.score >= self.min_model_score]
+        learned = TagResult(spans=[to_clause_end(doc.text, s) if s.label == "MEASURE" else s for s in kept],
                             rejections=learned.rejections)
         if self.measures == "model":
             first, second = _measures(learned.spans), []

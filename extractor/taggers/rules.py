@@ -24,8 +24,8 @@ from extractor.rules.cues import cues, has
 from extractor.rules.filters import (
     deadline_verdict,
     filter_spans,
-    paragraph_odds,
     quantity_verdict,
+    review_probability,
     trim_measure,
 )
 from extractor.rules.measure import classify, outside_deadlines
@@ -63,8 +63,7 @@ class RuleTagger:
 def _plan_paragraph(doc: Document, line: Segment, plan_odds: float | None) -> bool:
     if plan_odds is None:
         return False
-    i = doc.line_index(line.start)
-    p = None if i is None else paragraph_odds(doc).probability(i)
+    p = review_probability(doc, line.start)
     return p is not None and p < plan_odds
 
 
@@ -105,8 +104,7 @@ def propose(doc: Document, plan_odds: float | None = PLAN_PARAGRAPH_ODDS) -> Tag
             has_deadline = bool(named)
             # a date after the notice's (…已进入验收阶段，估计9月可投入使用): the past clauses go one by one
             dated_ahead = any(_ahead(verdicts[d], anchor) for d in named)
-            if region == "backward" and past_index.starting_in(sent.start, sent.end) and not (
-                    dated_ahead):
+            if region == "backward" and past_index.starting_in(sent.start, sent.end) and not dated_ahead:
                 continue  # a sentence about an earlier date is background (its past clauses go one by one)
             continued = carried_forward  # a sentence after ；of a forward one continues it
             carried_forward = False

@@ -199,6 +199,50 @@ def test_a_model_measure_one_character_short_of_the_clause_end_reaches_it():
     assert [text[s.start:s.end] for s in got.spans if s.label == "MEASURE"] == ["扩大人民民主", "健全民主"]
 
 
+# Invented plan prose of a work report: long, addressing no reader.
+REPORT_SECTION = (
+    "（三）推进城乡基础设施提质。今年，全市将新建改造城市道路120公里，更新供水管网300公里以上，推动老旧小区"
+    "加装电梯500部。统筹推进县域商业体系建设，完善农村寄递物流网络，新增冷链仓储能力8万吨。加快城市更新，"
+    "启动片区综合改造项目20个，建成口袋公园60个。深化放管服改革，推行高频事项免证办理，企业开办时间压缩至1个"
+    "工作日以内。持续推进生态治理，完成矿山生态修复面积3000亩，空气质量优良天数比例稳定在88%以上。扎实办好"
+    "民生实事，新增公办幼儿园学位1.2万个，改扩建中小学校35所，培训技能人才4万人次。\n"
+    "（四）促进产业转型升级。实施制造业重点产业链培育行动，力争规上工业增加值增长6%左右，新增国家级专精特新"
+    "企业30家。支持企业开展技术改造，全年实施技改项目400个以上。培育数字经济新业态，建设5G基站2000个，推动"
+    "工业互联网平台服务企业超过1万家。壮大文旅消费，打造夜间消费集聚区10个，举办特色节会活动50场。")
+
+
+def test_genre_tells_a_report_section_from_a_reply():
+    from extractor.rules.genre import MIN_REPORT_CHARS, reads_as_report
+
+    assert len(REPORT_SECTION) >= MIN_REPORT_CHARS and reads_as_report(REPORT_SECTION)
+    assert not reads_as_report("您好！您反映的问题已收悉。" + REPORT_SECTION)  # a reply, however long
+    assert not reads_as_report(REPORT_SECTION[:200])  # too short to tell: the reply policy
+
+
+def test_hybrid_follows_the_model_on_a_report_and_the_rules_on_a_reply():
+    text = REPORT_SECTION
+    notice = Notice(id="r", text=text, date=date(2025, 1, 15))
+    clause = "新建改造城市道路120公里"
+    learned = InjectedTagger([Span(start=text.index(clause), end=text.index(clause) + len(clause), label="MEASURE")])
+
+    def spans(**options):
+        got = Extractor(HybridTagger(learned, RuleTagger(plan_odds=None), **options)).extract(notice)
+        return [(s.label, text[s.start:s.end]) for s in got.spans if s.label != "DEADLINE"]
+
+    assert spans() == [("MEASURE", clause)]  # the model's measure alone, no rule QUANTITY inside it
+    with_rule_quantities = spans(report_rule_quantities=True)
+    assert ("QUANTITY", "120公里") in with_rule_quantities
+    rule_led = spans(report_measures=None)  # one policy for every text: the rules' measures lead
+    assert len([s for s in rule_led if s[0] == "MEASURE"]) > 5 and ("QUANTITY", "300公里以上") in rule_led
+    reply = "您好！您反映的问题已收悉。" + text  # the same prose in a reply: the rule-led policy
+    got = Extractor(HybridTagger(learned, RuleTagger(plan_odds=None))).extract(Notice(id="q", text=reply,
+                                                                                      date=date(2025, 1, 15)))
+    assert len([s for s in got.spans if s.label == "MEASURE"]) > 5
+    assert "300公里以上" in {reply[s.start:s.end] for s in got.spans if s.label == "QUANTITY"}
+    with pytest.raises(ValueError, match="unknown measure policy"):
+        HybridTagger(learned, RuleTagger(), report_measures="rules")
+
+
 def test_a_rules_only_extract_imports_neither_torch_nor_transformers(tmp_path):
     notice = tmp_path / "n.txt"
     notice.write_text("发文日期：2025-03-01\n下一步，我局将在年底前新建社区食堂3个。\n", encoding="utf-8")

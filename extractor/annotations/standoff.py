@@ -29,7 +29,8 @@ from extractor.annotations.model import Genre, GoldCommitment, GoldNotice, GoldS
 from extractor.annotations.source import split_front_matter
 from extractor.markup import parse
 
-PRIMARY = ("R1", "R2", "R3", "R4", "W1")  # primary annotators; W2 is the blind second pass
+# Primary annotators (W3-W6: the dev-2 batch of report sections); W2 is the blind second pass.
+PRIMARY = ("R1", "R2", "R3", "R4", "W1", "W3", "W4", "W5", "W6")
 SECOND_PASS = ("W2",)
 SPLITS_FILE = "splits.json"
 SPLITS = ("train", "dev", "test")

@@ -89,8 +89,7 @@ def _cell(k: int, n: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from extractor.fulfilment.cli import track_pair
-    from extractor.pipeline import Extractor
+    from extractor.fulfilment.cli import load_target_extractor, track_pair
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus"))
@@ -101,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     reports = load_reports(args.corpus)
     pairs = load_pairs(args.pairs, reports)
-    extractor = Extractor.load(args.tagger)
+    extractor = load_target_extractor(args.tagger)
     by_pair: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for key in sorted({(p["earlier_id"], p["later_id"]) for p in pairs}):
         by_pair[key] = track_pair(extractor, reports[key[0]], reports[key[1]])

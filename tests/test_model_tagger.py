@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import numpy as np
 import pytest
 import torch
 from transformers import BertConfig, BertForTokenClassification
@@ -80,3 +81,34 @@ def test_int8_precision_refuses_a_gpu(tiny_model_dir):
 
     with pytest.raises(ValueError, match="CPU only"):
         quantize_int8(torch.nn.Linear(2, 2), "cuda")
+
+
+def _product_probs(rows):
+    """(n, len(PRODUCT_LABELS)) probabilities from one {product label: p} dict per character."""
+    from extractor.labels import LABEL2ID, PRODUCT_LABELS
+
+    probs = np.zeros((len(rows), len(PRODUCT_LABELS)), dtype=np.float32)
+    for i, row in enumerate(rows):
+        for label, p in row.items():
+            probs[i, LABEL2ID[label]] = p
+    return probs
+
+
+def test_decoding_sums_a_layer_over_the_other_and_keeps_bio_valid():
+    from extractor.labels import ID2LABEL, product_to_spans
+    from extractor.taggers.decode import decode
+
+    rows = [{"O|O": 1.0}] * 3 + [
+        {"B-MEASURE|O": 0.6, "O|O": 0.4},
+        {"I-MEASURE|O": 0.3, "I-MEASURE|B-QUANTITY": 0.3, "O|O": 0.4},  # product argmax: O|O
+        {"I-MEASURE|O": 0.7, "O|O": 0.3},
+        {"O|O": 0.9, "I-MEASURE|O": 0.1},
+        {"I-MEASURE|O": 0.5, "O|O": 0.4, "B-MEASURE|O": 0.1},  # a stray I- after O
+        {"I-MEASURE|I-DEADLINE": 0.9, "O|O": 0.05, "B-MEASURE|O": 0.05},
+    ] + [{"O|O": 1.0}] * 40
+    probs = _product_probs(rows)
+    argmax = [(s.start, s.end, s.label) for s in product_to_spans([ID2LABEL[int(i)] for i in probs.argmax(1)])]
+    assert (3, 4, "MEASURE") in argmax and (5, 6, "MEASURE") in argmax  # fragments
+    got = [(s.start, s.end, s.label) for s in decode(probs)]
+    assert got == [(3, 6, "MEASURE"), (7, 9, "MEASURE")]  # one span; the stray I- begins one (B- is valid)
+    assert decode(_product_probs([{"O|O": 1.0}] * 5)) == []

@@ -39,3 +39,21 @@ def test_time_limits_that_are_not_this_bodys_deadline(text, span, word):
 
 def test_this_bodys_promise_to_ask_keeps_its_deadline():
     assert _reason("下一步，我们将要求施工方尽快完成修复。", "尽快") is None
+
+
+def test_a_document_appended_after_the_signature_date_holds_no_measure():
+    from datetime import date
+
+    from extractor.pipeline import Extractor
+    from extractor.schema import Notice
+
+    reply = "下一步，我局将修订扶持办法。某县农业局2019年1月7日"
+    appended = "附：某县扶持办法（2016年）二、工作措施。建设特色农产品展销中心3个。"
+    got = Extractor.load("rules").extract(Notice(id="a", text=reply + appended, date=date(2019, 1, 10)))
+    assert [s.end <= len(reply) for s in got.spans] == [True] * len(got.spans) and got.spans
+    reasons = {r.reason for r in got.rejections if r.start >= len(reply)}
+    assert any("appended" in r for r in reasons), reasons
+    # 附近 after a date is a place, not an attachment.
+    near = Extractor.load("rules").extract(Notice(id="b", text="下一步，将于2019年1月7日附近路段新建公交站台2个。",
+                                                  date=date(2019, 1, 5)))
+    assert not any("appended" in r.reason for r in near.rejections)

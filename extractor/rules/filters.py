@@ -24,6 +24,9 @@ from extractor.segment import Document, Segment, full_stop_end, sentence_start
 
 REVIEW_THRESHOLD = 0.9  # smoothed P(review) above which a paragraph is read as a review (chosen on dev)
 PLAN_YEAR = re.compile(r"今年|明年|((?:19|20)\d{2})年")
+# The reply's signature date followed by an attachment (…农业局2019年1月7日附[…]5号…关于…的决定): what
+# follows is an older document quoted in full, not this reply's commitments. 附近/附属… are not attachments.
+APPENDIX = re.compile(r"(?:\d{4}年\d{1,2}月\d{1,2}日|\d{4}[-.]\d{1,2}[-.]\d{1,2})\s*附件?(?=[：:\s《\[“(（一二三四1-9])")
 
 
 @dataclass
@@ -78,6 +81,15 @@ def _line_facts(doc: Document, line: Segment) -> tuple[bool, int | None]:
     return doc.verdicts[key]
 
 
+def appendix_start(doc: Document) -> int | None:
+    """Where a document appended after the reply's signature date begins (memoised per document)."""
+    key = ("APPENDIX", 0, 0)
+    if key not in doc.verdicts:
+        found = APPENDIX.search(doc.text)
+        doc.verdicts[key] = found.end() if found else None
+    return doc.verdicts[key]
+
+
 def measure_rejection(doc: Document, start: int, end: int, deadlines: list[tuple[int, int]]) -> str | None:
     """Why the trimmed span doc.text[start:end] cannot be a measure, whoever proposed it."""
     text = doc.text
@@ -92,6 +104,9 @@ def measure_rejection(doc: Document, start: int, end: int, deadlines: list[tuple
         return "declines or postpones"
     if past(core):
         return "reports a past action"
+    appendix = appendix_start(doc)
+    if appendix is not None and start >= appendix:
+        return "in a document appended after the reply's signature date (附…)"
     bare = bare_phrase(core)
     if bare:
         return bare

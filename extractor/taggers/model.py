@@ -5,7 +5,8 @@ character gets the label probabilities of the window where it lies farthest from
 truncated and no span is lost or doubled at a cut. Windows are batched by length under
 ``torch.inference_mode``. Tokens map back to characters through the tokenizer's offset mapping, which
 works for the project's one-character-per-token tokenizer and for WordPiece checkpoints such as
-bert-base-chinese. A span's score is the mean, over its characters, of the probability that the
+bert-base-chinese. Spans come from the most probable valid BIO sequence of each layer (decode.py). A
+span's score is the mean, over its characters, of the probability that the
 character belongs to the span's label (the layer's B- and I- tags summed over the other layer).
 """
 
@@ -15,9 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from extractor.labels import ID2LABEL, LAYER_OF, PRODUCT_LABELS, product_to_spans
+from extractor.labels import ID2LABEL, LAYER_OF, PRODUCT_LABELS
 from extractor.schema import TagResult
 from extractor.segment import Document
+from extractor.taggers.decode import decode
 
 MODEL_CARD_HINT = ("no fine-tuned tagger at this path: pass --model-dir with a token-classification checkpoint "
                    "over the product label set of extractor/labels.py (commitments train tagger makes one), "
@@ -132,8 +134,7 @@ class ModelTagger:
         if not doc.text:
             return TagResult()
         probs = self.probabilities(doc.text, doc.windows(self.max_chars, self.overlap))
-        tags = [ID2LABEL[int(i)] for i in probs.argmax(axis=1)]
-        spans = product_to_spans(tags)
+        spans = decode(probs)
         for span in spans:
             span.score = float(probs[span.start:span.end, _MEMBERS[span.label]].sum(axis=1).mean())
         return TagResult(spans=spans)

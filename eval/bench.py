@@ -6,7 +6,8 @@ JioNLP's time + money extraction on the same texts in the same run as the yardst
     python -m eval.bench batch --notices 200 --workers 1 --no-jionlp -o runs/bench/batch.json
     python -m eval.bench batch --workers 1 --systems rules model hybrid hybrid:bf16
 
-A system is a tagger name, with ``:bf16`` for bf16 autocast and ``=CHECKPOINT`` for another fine-tuned
+A system is a tagger name (at the default precision, ``auto``), with ``:fp32``, ``:bf16`` or ``:int8`` for a
+given precision and ``=CHECKPOINT`` for another fine-tuned
 checkpoint (model=runs/tagger-teacher3/best); all systems run on the same notices in the same command,
 so their ratios hold on a noisy machine.
 
@@ -29,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from extractor.taggers import DEFAULT_TAGGER, NAMES, PRECISIONS
+from extractor.taggers import DEFAULT_PRECISION, DEFAULT_TAGGER, NAMES, PRECISIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_S = 0.02
@@ -120,7 +121,7 @@ def system_spec(value: str) -> tuple[str, str, str | None]:
         raise argparse.ArgumentTypeError(f"unknown tagger {name!r}: use one of {', '.join(NAMES)}")
     if precision and precision not in PRECISIONS:
         raise argparse.ArgumentTypeError(f"unknown precision {precision!r}: use one of {', '.join(PRECISIONS)}")
-    return name, precision or "fp32", model_dir or None
+    return name, precision or DEFAULT_PRECISION, model_dir or None
 
 
 def run_batch_bench(args: argparse.Namespace) -> dict:
@@ -139,6 +140,12 @@ def run_batch_bench(args: argparse.Namespace) -> dict:
             for n in notices:
                 fh.write(json.dumps(n, ensure_ascii=False) + "\n")
         for k, (tagger, precision, model_dir) in enumerate(args.systems):
+            shown = precision
+            if precision == "auto" and tagger != "rules":  # the default: name what it resolves to here
+                from extractor.taggers.model import resolve_precision
+
+                precision = resolve_precision("auto", "cpu")
+                shown = f"{precision}, the default"
             for workers in args.workers:
                 out = Path(tmp) / f"out-{k}-{workers}.jsonl"
                 cmd = [sys.executable, "-m", "extractor.cli", "extract", str(data), "-o", str(out),
@@ -150,7 +157,7 @@ def run_batch_bench(args: argparse.Namespace) -> dict:
                 if m["returncode"] not in (0, 1):
                     raise SystemExit(f"error: {' '.join(cmd)} failed:\n{m['stderr'][-2000:]}")
                 summary = m["stderr"].strip().splitlines()[-1] if m["stderr"].strip() else ""
-                detail = ([precision] if tagger != "rules" else []) + ([model_dir] if model_dir else [])
+                detail = ([shown] if tagger != "rules" else []) + ([model_dir] if model_dir else [])
                 name = f"commitments ({', '.join([tagger, *detail])})"
                 rows.append({"system": name, "workers": workers, "notices": len(notices), "chars": chars,
                              "seconds": m["seconds"], "peak_mb": m["peak_mb"], "summary": summary})

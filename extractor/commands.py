@@ -17,7 +17,7 @@ from pathlib import Path
 from extractor.ingest import RecordFields, iter_inputs
 from extractor.ingest.decode import MAX_BYTES
 from extractor.io import FORMATS, format_for, sidecar_path
-from extractor.taggers import DEFAULT_TAGGER, NAMES, PRECISIONS
+from extractor.taggers import DEFAULT_PRECISION, DEFAULT_TAGGER, NAMES, NEEDS_MODEL, PRECISIONS
 from extractor.worker import NOTICE_TIMEOUT
 
 
@@ -78,10 +78,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                                                   "(default models/zh-commitment-tagger)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
                    help="where the model runs (default auto: a GPU when there is one)")
-    p.add_argument("--precision", choices=PRECISIONS, default="fp32",
-                   help="the model's arithmetic: fp32 (default, exact), bf16 autocast (faster on CPUs with "
-                        "bf16 instructions and on GPUs) or int8 (dynamic quantisation, CPU only, about twice "
-                        "fp32's speed); bf16 and int8 can move a span, see the model card")
+    p.add_argument("--precision", choices=PRECISIONS, default=DEFAULT_PRECISION,
+                   help="the model's arithmetic: auto (default: bf16 autocast on a CPU or GPU that computes "
+                        "bf16 natively, else fp32), fp32, bf16, or int8 (dynamic quantisation, CPU only, about "
+                        "twice fp32's speed); bf16 and int8 can move a span, see the model card")
     g = p.add_argument_group("record files (.jsonl, .csv, .parquet)")
     g.add_argument("--text-field", default="text", help="field holding the notice text (default: text)")
     g.add_argument("--id-field", default="id", help="field holding the notice id (default: id; else FILE-N)")
@@ -141,6 +141,14 @@ def run(args: argparse.Namespace) -> int:
         print("error: give --scheduler or --cluster, not both", file=sys.stderr)
         return 2
     fields = RecordFields.of(args.id_field, args.text_field, args.date_field, args.max_mb)
+    if args.tagger in NEEDS_MODEL and args.precision == "auto":  # resolved here: the run's fingerprint names it
+        from extractor.taggers.model import resolve_device, resolve_precision
+
+        try:
+            args.precision = resolve_precision("auto", resolve_device(args.device))
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     config = BatchConfig(args.tagger, str(args.model_dir) if args.model_dir else None, args.anchor_date, fields,
                          args.max_mb, device=args.device, precision=args.precision,
                          notice_timeout=args.notice_timeout)

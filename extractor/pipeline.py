@@ -11,7 +11,7 @@ from extractor.assemble import assemble
 from extractor.rules.filters import filter_spans
 from extractor.schema import Extraction, Notice
 from extractor.segment import Document
-from extractor.taggers import DEFAULT_MODEL_DIR, DEFAULT_TAGGER, Tagger, load_tagger
+from extractor.taggers import DEFAULT_MODEL_DIR, DEFAULT_PRECISION, DEFAULT_TAGGER, Tagger, load_tagger
 
 __all__ = ["DEFAULT_MODEL_DIR", "Extractor"]
 
@@ -29,7 +29,7 @@ class Extractor:
 
     @classmethod
     def load(cls, tagger: str = DEFAULT_TAGGER, model_dir: str | Path | None = None,
-             anchor_date: date | None = None, device: str = "auto", precision: str = "fp32") -> Extractor:
+             anchor_date: date | None = None, device: str = "auto", precision: str = DEFAULT_PRECISION) -> Extractor:
         return cls(load_tagger(tagger, model_dir, device, precision), anchor_date)
 
     def document(self, notice: Notice) -> Document:

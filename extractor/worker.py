@@ -62,7 +62,7 @@ class BatchConfig:
     fields: RecordFields = field(default_factory=RecordFields)
     max_bytes: int = MAX_BYTES
     device: str = "auto"  # where the model runs; not part of the fingerprint (the output does not depend on it)
-    precision: str = "fp32"  # fp32, bf16 autocast or int8: these can move a span, so it is part of the fingerprint
+    precision: str = "fp32"  # fp32, bf16 autocast or int8 (the CLI resolves auto): these can move a span, so it is part of the fingerprint
     # seconds one notice may take (None: no limit); not in the fingerprint, so a resumed run may change it
     notice_timeout: float | None = NOTICE_TIMEOUT
 

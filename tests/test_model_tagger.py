@@ -112,3 +112,14 @@ def test_decoding_sums_a_layer_over_the_other_and_keeps_bio_valid():
     got = [(s.start, s.end, s.label) for s in decode(probs)]
     assert got == [(3, 6, "MEASURE"), (7, 9, "MEASURE")]  # one span; the stray I- begins one (B- is valid)
     assert decode(_product_probs([{"O|O": 1.0}] * 5)) == []
+
+
+def test_auto_precision_is_bf16_only_where_the_hardware_has_it(monkeypatch):
+    from extractor.taggers.model import resolve_precision
+
+    assert resolve_precision("int8", "cpu") == "int8" and resolve_precision("fp32", "cpu") == "fp32"
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: True, raising=False)
+    assert resolve_precision("auto", "cpu") == "bf16"
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False, raising=False)
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: False, raising=False)
+    assert resolve_precision("auto", "cpu") == "fp32"

@@ -16,6 +16,8 @@ from extractor.schema import TagResult
 from extractor.segment import Document
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent.parent / "models" / "zh-commitment-tagger"
+PRECISIONS: tuple[str, ...] = ("auto", "fp32", "bf16", "int8")
+DEFAULT_PRECISION = "auto"  # bf16 where the hardware has it natively, else fp32 (taggers/model.py)
 
 
 class Tagger(Protocol):
@@ -30,14 +32,14 @@ def _rules(**_options) -> Tagger:
     return RuleTagger()
 
 
-def _model(model_dir: str | Path | None = None, device: str = "auto", precision: str = "fp32",
+def _model(model_dir: str | Path | None = None, device: str = "auto", precision: str = DEFAULT_PRECISION,
            **_options) -> Tagger:
     from extractor.taggers.model import ModelTagger
 
     return ModelTagger.load(model_dir or DEFAULT_MODEL_DIR, device=device, precision=precision)
 
 
-def _hybrid(model_dir: str | Path | None = None, device: str = "auto", precision: str = "fp32",
+def _hybrid(model_dir: str | Path | None = None, device: str = "auto", precision: str = DEFAULT_PRECISION,
             **_options) -> Tagger:
     from extractor.taggers.hybrid import HybridTagger
     from extractor.taggers.rules import RuleTagger
@@ -50,11 +52,10 @@ NAMES: tuple[str, ...] = tuple(TAGGERS)
 DEFAULT_TAGGER = "hybrid"  # the product: the fine-tuned model's spans, rule recall, the rule filters
 # Taggers that need a fine-tuned checkpoint (``model_dir``).
 NEEDS_MODEL = frozenset({"model", "hybrid"})
-PRECISIONS: tuple[str, ...] = ("fp32", "bf16", "int8")
 
 
 def load_tagger(name: str, model_dir: str | Path | None = None, device: str = "auto",
-                precision: str = "fp32") -> Tagger:
+                precision: str = DEFAULT_PRECISION) -> Tagger:
     try:
         factory = TAGGERS[name]
     except KeyError:

@@ -81,6 +81,16 @@ def _line_facts(doc: Document, line: Segment) -> tuple[bool, int | None]:
     return doc.verdicts[key]
 
 
+# A promise on a condition (一经发现，依法处罚; 如有情况将及时反馈; 如果您…，我们将…) is not a commitment: the gold
+# never holds a measure after one of these in its sentence (real and team train/dev), the rules proposed 21.
+CONDITION = re.compile(r"如若|如果|假如|倘若|若(?!干)|一旦|一经|如其|如有|如发现|如再|如仍|如需|如遇|如您|凡是|只要")
+
+
+def on_condition(doc: Document, start: int) -> bool:
+    text = doc.text
+    return CONDITION.search(text, sentence_start(text, start), start) is not None
+
+
 def appendix_start(doc: Document) -> int | None:
     """Where a document appended after the reply's signature date begins (memoised per document)."""
     key = ("APPENDIX", 0, 0)
@@ -104,6 +114,8 @@ def measure_rejection(doc: Document, start: int, end: int, deadlines: list[tuple
         return "declines or postpones"
     if past(core):
         return "reports a past action"
+    if on_condition(doc, start):
+        return "a promise on a condition (如果/一旦/如有…), not a commitment"
     appendix = appendix_start(doc)
     if appendix is not None and start >= appendix:
         return "in a document appended after the reply's signature date (附…)"

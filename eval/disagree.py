@@ -72,14 +72,19 @@ def table(result: Disagreement, a: str, b: str) -> str:
     return "\n".join(rows)
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m eval.disagree", description=__doc__.split("\n\n")[0])
+def add_gold_arguments(p: argparse.ArgumentParser) -> None:
+    """--gold, --corpus, --split (train or dev only) and --model-dir, shared by the error-analysis tools."""
     p.add_argument("--gold", type=Path, required=True, help="gold folder (annotations or annotations/real)")
     p.add_argument("--corpus", type=Path, help="real corpus folder for standoff gold")
     p.add_argument("--split", choices=("train", "dev"), default="dev",
                    help="train or dev (the test splits are for reporting, not for error analysis)")
-    p.add_argument("--systems", nargs=2, metavar=("A", "B"), default=["rules", "hybrid"])
     p.add_argument("--model-dir", type=Path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m eval.disagree", description=__doc__.split("\n\n")[0])
+    add_gold_arguments(p)
+    p.add_argument("--systems", nargs=2, metavar=("A", "B"), default=["rules", "hybrid"])
     p.add_argument("--examples", type=int, default=0, help="show up to N spans per disagreement cell")
     args = p.parse_args(argv)
     gold = load_gold(args.gold, args.split, args.corpus)

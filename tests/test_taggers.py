@@ -147,6 +147,25 @@ def test_model_measures_cut_at_a_comma_without_an_action_are_rejected():
     assert reasons["对用地紧张的片区"].startswith("a condition")
 
 
+def test_model_measures_in_clauses_of_another_role_are_rejected_with_reasons():
+    # invented reply prose: each injected span is a clause a model proposed on real replies (batch 3)
+    text = ("资金拨付到位后，我局将发放补贴。为妥善解决入学问题，县教育局将采取过渡办法，以便学生就近入学。"
+            "该项目总投资1200万元。县公路局勘察后表示，将对该桥进行维修。根据施工合同规定：发包方应在3个月内审核完毕。"
+            "申请救助需提供下列资料：申请报告；户口簿复印件。随着入住率的提高，配套将更加完善。由县规划办进行评审。"
+            "下一步，我局将加大天然气使用宣传。")
+    pieces = {"资金拨付到位后": "a time clause", "为妥善解决入学问题": "a purpose clause", "以便学生就近入学": "a purpose clause",
+              "该项目总投资1200万元": "a description", "对该桥进行维修": "another party's stated promise",
+              "发包方应在3个月内审核完毕": "a clause of a quoted rule", "户口簿复印件": "an item of a list of requirements",
+              "随着入住率的提高": "a circumstance", "由县规划办进行评审": "an action assigned", "加大天然": "ends inside a word"}
+    kept = ["发放补贴", "采取过渡办法"]
+    injected = [Span(start=text.index(p), end=text.index(p) + len(p), label="MEASURE") for p in [*pieces, *kept]]
+    got = Extractor(InjectedTagger(injected)).extract(Notice(id="t", text=text, date=date(2025, 3, 1)))
+    assert [text[s.start:s.end] for s in got.spans if s.label == "MEASURE"] == kept
+    reasons = {r.text: r.reason for r in got.rejections if r.label == "MEASURE"}
+    for piece, reason in pieces.items():
+        assert reasons[piece].startswith(reason), (piece, reasons[piece])
+
+
 def test_hybrid_takes_rule_recall_where_the_model_is_silent():
     text = "下一步，我局将在年底前新建社区食堂3个。"
     notice = Notice(id="t", text=text, date=date(2025, 3, 1))
@@ -190,13 +209,19 @@ def test_hybrid_prefers_a_rule_span_that_holds_the_models_shorter_one():
     assert layer2 == {"QUANTITY": "2000个以上", "DEADLINE": "从明年开始"}
 
 
-def test_a_model_measure_one_character_short_of_the_clause_end_reaches_it():
+def test_a_model_measure_cut_inside_a_word_reaches_its_clause_end_when_it_is_near():
     text = "下一步，将扩大人民民主，健全民主制度。"
     notice = Notice(id="t", text=text, date=date(2025, 3, 1))
     short = [Span(start=text.index("扩大"), end=text.index("主，"), label="MEASURE"),  # stops before 主
-             Span(start=text.index("健全"), end=text.index("制度"), label="MEASURE")]  # two short: left as is
+             Span(start=text.index("健全"), end=text.index("制度"), label="MEASURE")]  # two short
     got = Extractor(HybridTagger(InjectedTagger(short), RuleTagger(), measures="model")).extract(notice)
-    assert [text[s.start:s.end] for s in got.spans if s.label == "MEASURE"] == ["扩大人民民主", "健全民主"]
+    assert [text[s.start:s.end] for s in got.spans if s.label == "MEASURE"] == ["扩大人民民主", "健全民主制度"]
+    cut = "下一步，将扩大" + "人" * 30 + "民主。"
+    far = [Span(start=cut.index("扩大"), end=cut.index("扩大") + 5, label="MEASURE")]  # the clause end is too far
+    got = Extractor(HybridTagger(InjectedTagger(far), RuleTagger(), measures="model")).extract(
+        Notice(id="t", text=cut, date=date(2025, 3, 1)))
+    assert not [s for s in got.spans if s.label == "MEASURE"]
+    assert next(r.reason for r in got.rejections if r.label == "MEASURE").startswith("ends inside a word")
 
 
 # Invented plan prose of a work report: long, addressing no reader.

@@ -16,7 +16,7 @@ _QUOTE_EVENT = re.compile(f"[{re.escape(OPEN_QUOTES + CLOSE_QUOTES + BOUNDARIES[
 # 今年首次…, 3月份已到账, 实现今年预期目标: an explanation or a status report, not a time of action
 STATUS_AFTER = re.compile(r"(?:首次|第一次|已经|已|(?:预期|发展|主要)目标)")
 # 做好今年工作, 2025年项目, 今年是…: the year names an object or starts a copula, it is no deadline
-OBJECT_AFTER = re.compile(r"(?:的|工作|政府工作|各项|项目|预算|任务|目标|是|度的|年度)")
+OBJECT_AFTER = re.compile(r"(?:的|工作|政府工作|各项|项目|预算|任务|目标|是|度的|年度|度[^，,。；;内]{0,10}?(?:计划|预算|项目|任务))")
 
 
 def inside_quotes(text: str, start: int) -> bool:
@@ -116,12 +116,13 @@ def clause_start(text: str, pos: int) -> int:
 ORDER_TO_PARTY = re.compile(r"(?:责令|责成|勒令|限令|(?<![期时定额])限(?![期时定额制购行速流]))[^、，,。；;]{1,16}?(?:在|于)?\s*$")
 
 
-# 已要求该负责人尽快…, 通知县教育局尽快…: the same, unless this body is to ask (将要求…)
-ASKED_OF_PARTY = re.compile(r"(?:要求|通知)[^、，,。；;]{1,16}?(?:在|于)?\s*$")
+# 已要求该负责人尽快…, 通知县教育局尽快…, 函告该公司，要求10日内…: the same, unless this body is to ask
+# (将要求…); 按要求于…前 / 根据通知 is a norm the body follows, not an order it gives.
+ASKED_OF_PARTY = re.compile(r"(?<![按照的据])(?:要求|通知)[^、，,。；;]{0,16}?(?:在|于)?\s*$")
 FUTURE_IN_CLAUSE = re.compile(r"将|拟|会|计划|下一步|下步")
 NARRATIVE_YEAR = re.compile(r"(?:同年|当年|次年)的?$")
 EARLIER_PLAN = re.compile(r"原计划|原定")
-PLAN_NAME_VERB = re.compile(r"(?:纳入|列入|列为|作为|为)了?\s*$")
+PLAN_NAME_VERB = re.compile(r"(?:纳入|列入|列为|作为|为|申报|上报|报)了?\s*$")
 BARE_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
 
 

@@ -20,6 +20,10 @@ from lunardate import LunarDate
 
 from extractor.rules.tables import table
 
+# Full-width digits (５月底前) read as ASCII ones: a one-to-one translation, so offsets stay the text's own.
+DIGIT_FOLD = str.maketrans("０１２３４５６７８９", "0123456789")
+EITHER = re.compile(r"或者?|或是")
+MONTH_PARTS = {"上旬": (1, 10), "初": (1, 10), "中旬": (11, 20), "中": (11, 20), "下旬": (21, None)}  # days of a month
 PLAN_START = {"十一五": 2006, "十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026, "十六五": 2031}
 
 
@@ -174,8 +178,8 @@ def _month_part(m, anchor):
     if year is None:
         return ParsedDeadline("by" if m.group("tail") else "period", None, None, relative=True)
     month = _month_num(m, "m")
-    first, last = {"上旬": (1, 10), "初": (1, 10), "中旬": (11, 20), "中": (11, 20)}.get(
-        m.group("part"), (21, _month_end(year, month).day))
+    first, last = MONTH_PARTS.get(m.group("part"), (21, None))
+    last = last or _month_end(year, month).day
     if m.group("tail"):
         return _by(anchor, date(year, month, last))
     return _period(date(year, month, first), date(year, month, last))
@@ -192,7 +196,13 @@ def _relative_period(m, anchor):
         return _by(anchor, anchor + timedelta(days=6 - anchor.weekday()))
     if m.group("next_month"):
         first = anchor.replace(day=1) + relativedelta(months=1)
-        return _period(first, _month_end(first.year, first.month))
+        last = _month_end(first.year, first.month)
+        part = m.group("part")
+        if part in ("底", "末"):
+            return _by(anchor, last)
+        lo, hi = MONTH_PARTS.get(part, (1, None)) if part else (1, None)
+        end = last if hi is None else first.replace(day=hi)
+        return _by(anchor, end) if m.group("tail") else _period(first.replace(day=lo), end)
     return _by(anchor, _month_end(anchor.year, anchor.month))
 
 
@@ -242,20 +252,20 @@ def _festival_season(m, anchor):
 
 def _quarter(m, anchor):
     year, q = _year(m, anchor), _num(m.group("q"))
+    done_by = bool(m.group("tail") or m.group("pre"))
     if year is None:
-        return ParsedDeadline("by" if m.group("tail") else "period", None, None, relative=True)
+        return ParsedDeadline("by" if done_by else "period", None, None, relative=True)
     first = date(year, 3 * q - 2, 1)
     last = _month_end(year, 3 * q)
-    return _by(anchor, last) if m.group("tail") else _period(first, last)
+    return _by(anchor, last) if done_by else _period(first, last)
 
 
 def _half_year(m, anchor):
     year = _year(m, anchor)
     if year is None:
-        return _period(None, None)
-    if m.group("half") == "上":
-        return _period(date(year, 1, 1), date(year, 6, 30))
-    return _period(date(year, 7, 1), date(year, 12, 31))
+        return _by(anchor, None) if m.group("pre") else _period(None, None)
+    first, last = (date(year, 1, 1), date(year, 6, 30)) if m.group("half") == "上" else (date(year, 7, 1), date(year, 12, 31))
+    return _by(anchor, last) if m.group("pre") else _period(first, last)
 
 
 def _year_end(m, anchor):
@@ -331,10 +341,22 @@ def _resolve(name: str, m: re.Match[str], anchor: date | None) -> ParsedDeadline
 
 
 def parse_deadline(text: str, anchor: date | None) -> ParsedDeadline | DeadlineRejection:
-    """Normalise a whole DEADLINE span against the anchor date."""
-    stripped = text.strip()
+    """Normalise a whole DEADLINE span against the anchor date. Two terms joined by 或 (5月底或6月初) are
+    one deadline, done by the later end."""
+    stripped = text.strip().translate(DIGIT_FOLD)
+    parsed = _parse_term(stripped, anchor)
+    parts = EITHER.split(stripped)
+    if isinstance(parsed, DeadlineRejection) and len(parts) == 2 and all(parts):
+        either = [_parse_term(part, anchor) for part in parts]
+        ends = [p.end for p in either if isinstance(p, ParsedDeadline) and p.end]
+        if len(ends) == 2:
+            return _by(anchor, max(ends))
+    return parsed
+
+
+def _parse_term(text: str, anchor: date | None) -> ParsedDeadline | DeadlineRejection:
     for _, regex, resolver in terms():
-        m = regex.fullmatch(stripped)
+        m = regex.fullmatch(text)
         if m:
             return _past_check(_resolve(resolver, m, anchor), anchor)
     return DeadlineRejection(f"no deadline expression matches {text!r}")
@@ -352,14 +374,20 @@ def _past_check(parsed: ParsedDeadline | DeadlineRejection, anchor: date | None)
 
 
 def candidates(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Matches of the deadline terms in text[start:end], longest first where they overlap: proposals the
-    rule filters then check."""
+    """Matches of the deadline terms in text[start:end], longest first where they overlap, two joined by
+    或 as one: proposals the rule filters then check."""
     end = len(text) if end is None else end
+    text = text.translate(DIGIT_FOLD)
     found = sorted(((m.start(), m.end()) for _, regex, _ in proposed_terms() for m in regex.finditer(text, start, end)),
                    key=lambda c: (c[0], -(c[1] - c[0])))
-    out, cursor = [], start
+    out: list[tuple[int, int]] = []
+    cursor = start
     for s, e in found:
-        if s >= cursor:
+        if s < cursor:
+            continue
+        if out and EITHER.fullmatch(text, out[-1][1], s):
+            out[-1] = (out[-1][0], e)
+        else:
             out.append((s, e))
-            cursor = e
+        cursor = e
     return out

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from extractor.assemble import link_deadlines
 from extractor.intervals import Disjoint, Intervals
 from extractor.rules import deadline
+from extractor.rules.clause_roles import clause_role
 from extractor.rules.context import deadline_context, event_relative, quantity_context
 from extractor.rules.cues import cues, has, starts
 from extractor.rules.deadline import DeadlineRejection, ParsedDeadline, parse_deadline
@@ -119,7 +120,7 @@ def measure_rejection(doc: Document, start: int, end: int, deadlines: list[tuple
     appendix = appendix_start(doc)
     if appendix is not None and start >= appendix:
         return "in a document appended after the reply's signature date (附…)"
-    bare = bare_phrase(core)
+    bare = bare_phrase(core) or clause_role(text, start, end)
     if bare:
         return bare
     line = doc.line_of(start)

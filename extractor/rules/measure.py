@@ -21,6 +21,9 @@ SUBJECT_MODAL = re.compile(r"^(?![将拟要对在向为从按把与])[^，,。�
 # A list of bodies before the modal (区住建局、街道办事处、社区居委会将…), longer than one subject may be
 AGENCY_LIST_MODAL = re.compile(r"^(?:[^，,。；;：:\s将、]{2,12}、){1,5}[^，,。；;：:\s将、]{2,12}?"
                                r"(?=(?:也|还|仍|均|都|亦|共同)?(?:将|拟|计划|准备|预计)(?!来|近|求))")
+# A subject that names a body by its kind (区城乡建设局, A3区住建局, 街道办事处, 镇政府)
+BODY_NAME = re.compile(r"(?:局|委|办|厅|政府|中心|公司|街道|办事处|镇|乡|村委会|居委会|社区|大队|中队|支队|部门|单位|学校|医院|"
+                       r"集团|管委会|站|所|处)$")
 FRAMING_TAIL = re.compile(r"(?:要求|部署|精神|规定|原则|思路|方式|方法|途径|形式|手段)$")  # 按照…的要求, even with a verb
 CONDITION = re.compile(r"^(?:待|等|如|若|一旦|如果).{0,30}(?:时|后|前|的话)$")
 YEAR_COPULA = re.compile(r"^(?:今年|明年|本年|(?:19|20)\d{2}年)(?:是|为|既是)")
@@ -59,8 +62,12 @@ def strip_prefix(text: str, start: int, end: int, deadlines: list[tuple[int, int
         after_subject = rest[subject.end():] if subject else ""
         # only a list marker went before (a marker is a few characters: a longer prefix is never one)
         opening = pos == start or (pos - start <= PREFIX_WINDOW and bool(LIST_ITEM.fullmatch(text[start:pos].strip())))
-        if (subject and not framing and opening and not has(subject.group(0), c["action_verbs"] + ADVERBIALS)
-                and not re.search(r"\d", subject.group(0))
+        # 区城乡建设局 holds 建设, A3区住建局 a digit: a named body is a subject all the same (推动华西医院 is not)
+        named_body = bool(subject and BODY_NAME.search(subject.group(0))
+                          and not starts(subject.group(0), c["action_verbs"] + ADVERBIALS))
+        if (subject and not framing and opening
+                and (named_body or (not has(subject.group(0), c["action_verbs"] + ADVERBIALS)
+                                    and not re.search(r"\d", subject.group(0))))
                 and (not after_subject.startswith("将") or modal_jiang(after_subject[1:], leads, pos + subject.end() + 1))):
             pos += subject.end()  # 价格主管部门将… : the subject before the modal stays outside
             continue

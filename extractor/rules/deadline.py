@@ -206,6 +206,19 @@ def _relative_period(m, anchor):
     return _by(anchor, _month_end(anchor.year, anchor.month))
 
 
+WEEKDAYS = "一二三四五六日"
+
+
+def _weekday(m, anchor):
+    if anchor is None:
+        return _by(None, None)
+    wd = WEEKDAYS.index("日" if m.group("wd") == "天" else m.group("wd"))
+    day = anchor - timedelta(days=anchor.weekday()) + timedelta(days=wd)
+    if m.group("which") == "下" or (m.group("which") is None and day < anchor):
+        day += timedelta(days=7)
+    return _by(anchor, day)
+
+
 def _school_term(m, anchor):
     """秋季开学前 by Y-08-31, 春季开学前 by Y-02-end, 暑期 the period Y-07-01…Y-08-31."""
     groups = m.groupdict()
@@ -316,7 +329,7 @@ RESOLVERS: dict[str, Callable[[re.Match[str], date | None], ParsedDeadline | Dea
     "half_year": _half_year, "year_end": _year_end, "whole_year": _whole_year, "year": _explicit_year,
     "within": _within, "vague": _vague, "calendar_date": _calendar_date, "month_period": _month_period,
     "school_term": _school_term, "from_date": _from_date, "date_range": _date_range, "month_part": _month_part,
-    "relative_period": _relative_period, "year_start": _year_start, "festival_season": _festival_season,
+    "relative_period": _relative_period, "weekday": _weekday, "year_start": _year_start, "festival_season": _festival_season,
 }
 
 

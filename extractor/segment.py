@@ -125,7 +125,7 @@ def _split(text: str, stops: str, start: int = 0, end: int | None = None) -> Ite
 def _ascii_full_stop(text: str, i: int) -> bool:
     prev = text[i - 1] if i > 0 else ""
     nxt = text[i + 1] if i + 1 < len(text) else ""
-    return bool(prev) and ("\u4e00" <= prev <= "\u9fff" or prev in "）)”") and not nxt.isdigit()
+    return bool(prev) and (is_cjk(prev) or prev in "）)”") and not nxt.isdigit()
 
 
 def lines(text: str) -> list[Segment]:
@@ -231,3 +231,8 @@ class Document:
 
     def windows(self, max_len: int, overlap: int = 32) -> list[tuple[int, int]]:
         return windows(self.text, max_len, overlap)
+
+
+def is_cjk(c: str) -> bool:
+    """A CJK unified ideograph (the basic block)."""
+    return "\u4e00" <= c <= "\u9fff"

@@ -14,7 +14,7 @@ import re
 
 from extractor.rules.context import clause_start
 from extractor.rules.regions import OWN_SUBJECT
-from extractor.segment import sentence_start
+from extractor.segment import is_cjk, sentence_start
 
 # …后， / …之后， ending the clause: it says when the next clause happens (资金拨付到位后，将…)
 TIME_CLAUSE = re.compile(r"(?:后|之后|以后|过后)$")
@@ -74,10 +74,6 @@ def clause_role(text: str, start: int, end: int) -> str | None:
     if stated_by_another_party(text, sentence_from, start):
         return "another party's stated promise (…表示将…, 表态尽快…), not this body's"
     return None
-
-
-def is_cjk(c: str) -> bool:
-    return "\u4e00" <= c <= "\u9fff"
 
 
 def stated_by_another_party(text: str, sentence_from: int, start: int) -> bool:

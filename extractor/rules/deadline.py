@@ -200,7 +200,7 @@ def _relative_period(m, anchor):
         part = m.group("part")
         if part in ("底", "末"):
             return _by(anchor, last)
-        lo, hi = MONTH_PARTS.get(part, (1, None)) if part else (1, None)
+        lo, hi = MONTH_PARTS.get(part, (1, None))
         end = last if hi is None else first.replace(day=hi)
         return _by(anchor, end) if m.group("tail") else _period(first.replace(day=lo), end)
     return _by(anchor, _month_end(anchor.year, anchor.month))
@@ -358,8 +358,10 @@ def parse_deadline(text: str, anchor: date | None) -> ParsedDeadline | DeadlineR
     one deadline, done by the later end."""
     stripped = text.strip().translate(DIGIT_FOLD)
     parsed = _parse_term(stripped, anchor)
+    if isinstance(parsed, ParsedDeadline):
+        return parsed
     parts = EITHER.split(stripped)
-    if isinstance(parsed, DeadlineRejection) and len(parts) == 2 and all(parts):
+    if len(parts) == 2 and all(parts):
         either = [_parse_term(part, anchor) for part in parts]
         ends = [p.end for p in either if isinstance(p, ParsedDeadline) and p.end]
         if len(ends) == 2:

@@ -29,10 +29,9 @@ from bisect import bisect_right
 from typing import Literal
 
 from extractor.intervals import Intervals
-from extractor.rules.clause_roles import is_cjk
 from extractor.rules.genre import reads_as_report
 from extractor.schema import Span, TagResult
-from extractor.segment import CLAUSE_END, Document
+from extractor.segment import CLAUSE_END, Document, is_cjk
 
 MeasurePolicy = Literal["model", "model+rules", "rules+model"]
 MEASURE_POLICIES: tuple[str, ...] = ("model", "model+rules", "rules+model")
@@ -60,13 +59,13 @@ def to_clause_end(text: str, span: Span, next_start: int | None = None) -> Span:
     or inside a word with the end near (安排100亿元|财政资金支持产业发展，), never into the next model measure
     (``next_start``); a cut span left as it is gets rejected."""
     e = span.end
-    limit = min(len(text), e + MAX_EXTENSION, len(text) if next_start is None else next_start)
     if e >= len(text) or text[e] in _EDGE or text[e].isspace():
         return span
     if e + 1 < len(text) and text[e + 1] in _EDGE:
         return span.model_copy(update={"end": e + 1})
     if not (is_cjk(text[e - 1]) and is_cjk(text[e])):
         return span
+    limit = min(len(text), e + MAX_EXTENSION, next_start if next_start is not None else len(text))
     for i in range(e, limit):
         if text[i] in _EDGE or text[i] == "\n":
             return span.model_copy(update={"end": i})

@@ -166,6 +166,25 @@ def test_model_measures_in_clauses_of_another_role_are_rejected_with_reasons():
         assert reasons[piece].startswith(reason), (piece, reasons[piece])
 
 
+
+def test_model_measures_that_frame_wait_or_state_principles_are_rejected_with_reasons():
+    # invented prose: each injected span is a clause a model proposed on real replies and work reports
+    text = ("经与市财政局研究，我局将增设公交站台。该路段拓宽待规划调整获批后实施。"
+            "今年政府工作的总体要求是：坚持稳中求进，更好统筹发展和安全。拟发行专项债券600亿元，比上年减少200亿元。"
+            "针对审批环节多、时限长问题，将推行一窗受理。在实际执行中，将根据需要适度调整。这是深化改革的关键。"
+            "有关办法规定，经营者有继续经营意愿的，应当督促其办理证照。")
+    pieces = {"经与市财政局研究": "how the answer was reached", "待规划调整获批后实施": "an action that waits on an event",
+              "更好统筹发展和安全": "the general requirements", "比上年减少200亿元": "a budget figure",
+              "针对审批环节多、时限长问题": "a framing phrase", "在实际执行中": "a framing phrase",
+              "深化改革的关键": "the complement of a copula", "督促其办理证照": "a clause of a quoted rule"}
+    kept = ["增设公交站台", "推行一窗受理"]
+    injected = [Span(start=text.index(p), end=text.index(p) + len(p), label="MEASURE") for p in [*pieces, *kept]]
+    got = Extractor(InjectedTagger(injected)).extract(Notice(id="t", text=text, date=date(2025, 3, 1)))
+    assert [text[s.start:s.end] for s in got.spans if s.label == "MEASURE"] == kept
+    reasons = {r.text: r.reason for r in got.rejections if r.label == "MEASURE"}
+    for piece, reason in pieces.items():
+        assert reasons[piece].startswith(reason), (piece, reasons[piece])
+
 def test_hybrid_takes_rule_recall_where_the_model_is_silent():
     text = "下一步，我局将在年底前新建社区食堂3个。"
     notice = Notice(id="t", text=text, date=date(2025, 3, 1))

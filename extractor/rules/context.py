@@ -49,10 +49,13 @@ def _quote_depths(text: str) -> tuple[array, array]:
 
 
 def in_title_parens(text: str, pos: int) -> bool:
-    """Years in a title's parenthesis: 《…行动方案（2024—2026年）》 even when the 》 is far."""
+    """Years in a title's parenthesis: 《…行动方案（2024—2026年）》 even when the 》 is far, or right after
+    it: 《…专项规划》(2010年—2030年)."""
     before = text[max(0, pos - 2):pos]
     after = text[pos:pos + 20]
-    return before.endswith(("（", "(")) and re.match(r"[^）)]*[）)]》", after) is not None
+    if not before.endswith(("（", "(")):
+        return False
+    return before.startswith("》") or re.match(r"[^）)]*[）)]》", after) is not None
 
 
 def quantity_context(text: str, start: int, end: int) -> str | None:
@@ -84,7 +87,7 @@ def deadline_context(text: str, start: int, end: int) -> str | None:
         return "the year belongs to an object (做好今年工作, 2025年项目) or a copula (今年是…)"
     if STATUS_AFTER.match(text, end):
         return "an explanation or a status (今年首次…, 3月份已…, 实现今年预期目标), not a deadline"
-    if start > 0 and text[start - 1] in "每第" or text[max(0, start - 2):start] == "满":
+    if start > 0 and text[start - 1] in "每第" or text[max(0, start - 2):start] in ("满", "每年", "每月"):
         return "frequency, ordinal or duration, not a deadline"
     if TARGET_DURATION_BEFORE.search(text, max(0, start - 6), start) and COUNTED_DURATION.match(text, start, end):
         return "a duration the measure sets as its target (压缩至3个工作日内): a QUANTITY, not a deadline"

@@ -23,7 +23,8 @@ from extractor.rules.tables import table
 # Full-width digits (５月底前) read as ASCII ones: a one-to-one translation, so offsets stay the text's own.
 DIGIT_FOLD = str.maketrans("０１２３４５６７８９", "0123456789")
 EITHER = re.compile(r"或者?|或是")
-MONTH_PARTS = {"上旬": (1, 10), "初": (1, 10), "中旬": (11, 20), "中": (11, 20), "下旬": (21, None)}  # days of a month
+MONTH_PARTS = {"上旬": (1, 10), "初": (1, 10), "中旬": (11, 20), "中": (11, 20), "下旬": (21, None),
+               "上中旬": (1, 20), "中下旬": (11, None)}  # days of a month
 PLAN_START = {"十一五": 2006, "十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026, "十六五": 2031}
 
 
@@ -65,6 +66,23 @@ def _year(m: re.Match[str], anchor: date | None) -> int | None:
     return anchor.year + (1 if rel == "明" else 0)
 
 
+def _named_year(m: re.Match[str]) -> bool:
+    groups = m.groupdict()
+    return any(groups.get(g) for g in ("y", "rel", "y2", "rel2"))
+
+
+def _month_year(m: re.Match[str], anchor: date | None, month: int) -> int | None:
+    """The year of a month: named (2026年, 今年, 明年), or for a year-less month the coming one when it starts
+    within half a year of the anchor (元月上旬 in a July reply is next January), else the anchor's year (5月
+    in a July reply is this May: a past event the past check rejects)."""
+    year = _year(m, anchor)
+    if year is None or anchor is None or _named_year(m):
+        return year
+    if _month_end(year, month) < anchor and (date(year + 1, month, 1) - anchor).days <= YEARLESS_AHEAD_DAYS:
+        return year + 1
+    return year
+
+
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
@@ -101,10 +119,10 @@ def _year_range(m, anchor):
 
 
 def _month(m, anchor):
-    year = _year(m, anchor)
     month = _num(m.group("m"))
     if not 1 <= month <= 12:
         return DeadlineRejection(f"month {month} out of range")
+    year = _month_year(m, anchor, month)
     if year is None:
         return _by(anchor, None)
     if m.group("d"):
@@ -130,8 +148,17 @@ YEARLESS_AHEAD_DAYS = 183
 
 
 def _from_date(m, anchor):
-    if m.group("y2"):
-        return ParsedDeadline("from", date(int(m.group("y2")), 1, 1), None, relative=False)
+    if m.group("half"):  # 下半年起 / 2026年下半年开始
+        if m.group("y3"):
+            year = int(m.group("y3"))
+        elif anchor is None:
+            return ParsedDeadline("from", None, None, relative=True)
+        else:
+            year = anchor.year + (m.group("rel3") == "明")
+        return ParsedDeadline("from", date(year, 1 if m.group("half") == "上" else 7, 1), None,
+                              relative=not m.group("y3"))
+    if m.group("y2") or m.group("y4"):
+        return ParsedDeadline("from", date(int(m.group("y2") or m.group("y4")), 1, 1), None, relative=False)
     if m.group("rel2"):  # 从今年开始, 从明年起
         if anchor is None:
             return ParsedDeadline("from", None, None, relative=True)
@@ -139,15 +166,16 @@ def _from_date(m, anchor):
         return ParsedDeadline("from", date(year, 1, 1), None, relative=True)
     if not m.group("m"):  # 即日起
         return ParsedDeadline("from", anchor, None, relative=anchor is None)
-    year = _year(m, anchor)
+    month = _month_num(m, "m")
+    year = _month_year(m, anchor, month)
     if year is None:
         return ParsedDeadline("from", None, None, relative=True)
     day = int(m.group("d")) if m.group("d") else 1
-    return ParsedDeadline("from", date(year, _month_num(m, "m"), day), None, relative=False)
+    return ParsedDeadline("from", date(year, month, day), None, relative=False)
 
 
 def _date_range(m, anchor):
-    year = _year(m, anchor)
+    year = _month_year(m, anchor, _month_num(m, "m"))
     if year is None:
         return _period(None, None)
     first = date(year, _month_num(m, "m"), int(m.group("d")))
@@ -158,13 +186,22 @@ def _date_range(m, anchor):
 
 
 def _month_period(m, anchor):
-    year = _year(m, anchor)
+    month = _month_num(m, "m", "m2", "m3")
+    year = _month_year(m, anchor, month)
     if year is None:
         return _by(anchor, None) if m.group("pre") else _period(None, None)
-    month = _month_num(m, "m", "m2", "m3")
     if m.group("pre"):  # 至2027年11月: done by the end of that month
         return _by(anchor, _month_end(year, month))
     return _period(date(year, month, 1), _month_end(year, month))
+
+
+def _month_range(m, anchor):
+    """7月至9月 / 7—9月: from the first day of the one to the last day of the other (9—2月 runs into next year)."""
+    first_month, last_month = _month_num(m, "m"), _month_num(m, "m2")
+    year = _month_year(m, anchor, last_month)
+    if year is None:
+        return _period(None, None)
+    return _period(date(year - (first_month > last_month), first_month, 1), _month_end(year, last_month))
 
 
 def _year_start(m, anchor):
@@ -174,10 +211,10 @@ def _year_start(m, anchor):
 
 def _month_part(m, anchor):
     """上旬/初 days 1–10, 中旬/中 11–20, 下旬 21–end."""
-    year = _year(m, anchor)
+    month = _month_num(m, "m")
+    year = _month_year(m, anchor, month)
     if year is None:
         return ParsedDeadline("by" if m.group("tail") else "period", None, None, relative=True)
-    month = _month_num(m, "m")
     first, last = MONTH_PARTS.get(m.group("part"), (21, None))
     last = last or _month_end(year, month).day
     if m.group("tail"):
@@ -191,6 +228,8 @@ def _relative_period(m, anchor):
         return ParsedDeadline(kind, None, None, relative=True)
     if m.group("next_week"):
         monday = anchor + timedelta(days=7 - anchor.weekday())
+        if m.group("week_tail"):  # 下周内 / 下周前: done by its Sunday
+            return _by(anchor, monday + timedelta(days=6))
         return _period(monday, monday + timedelta(days=6))
     if m.group("this_week"):
         return _by(anchor, anchor + timedelta(days=6 - anchor.weekday()))
@@ -230,6 +269,10 @@ def _school_term(m, anchor):
         return ParsedDeadline("period" if groups.get("summer") else "by", None, None, relative=True)
     if groups.get("summer"):
         return _period(date(year, 7, 1), date(year, 8, 31))
+    if groups.get("next_term"):  # 开学前 / 9月开学前: the next such term start on or after the anchor
+        autumn = _num(groups["term_m"]) == 9 if groups.get("term_m") else 3 <= anchor.month <= 8
+        end = date(year, 8, 31) if autumn else _month_end(year + (anchor.month >= 3), 2)
+        return _by(anchor, end if end >= anchor else date(year + 1, 8, 31))
     return _by(anchor, date(year, 8, 31) if groups.get("autumn") else _month_end(year, 2))
 
 
@@ -253,7 +296,9 @@ def _festival_season(m, anchor):
         first, last = SEASONS[m.group("season")]
         end_year, end_month = year + (last - 1) // 12, (last - 1) % 12 + 1
         return _period(date(year, first, 1), _month_end(end_year, end_month))
-    fest = m.group("fest")
+    if m.group("s1"):
+        return _short_season(m, anchor)
+    fest = "春节" if m.group("lunar_new_year") else m.group("fest")
     if m.group("y") or m.group("rel"):
         year = _year(m, anchor)
         return _by(anchor, None if year is None else _festival_day(fest, year))
@@ -261,6 +306,22 @@ def _festival_season(m, anchor):
         return _by(None, None)
     day = _festival_day(fest, anchor.year)
     return _by(anchor, day if day >= anchor else _festival_day(fest, anchor.year + 1))
+
+
+SHORT_SEASONS = {"春": "春季", "夏": "夏季", "秋": "秋季", "冬": "冬季"}
+
+
+def _short_season(m, anchor):
+    """今冬 / 明春 / 今冬明春: seasons of this or next year; two of them run from the first to the second."""
+    if anchor is None:
+        return _period(None, None)
+    spans = []
+    for rel, season in ((m.group("r1"), m.group("s1")), (m.group("r2"), m.group("s2"))):
+        if season:
+            year = anchor.year + (rel == "明")
+            first, last = SEASONS[SHORT_SEASONS[season]]
+            spans.append((date(year, first, 1), _month_end(year + (last - 1) // 12, (last - 1) % 12 + 1)))
+    return _period(spans[0][0], spans[-1][1])
 
 
 def _quarter(m, anchor):
@@ -278,7 +339,7 @@ def _half_year(m, anchor):
     if year is None:
         return _by(anchor, None) if m.group("pre") else _period(None, None)
     first, last = (date(year, 1, 1), date(year, 6, 30)) if m.group("half") == "上" else (date(year, 7, 1), date(year, 12, 31))
-    return _by(anchor, last) if m.group("pre") else _period(first, last)
+    return _by(anchor, last) if m.group("pre") or m.group("tail") else _period(first, last)
 
 
 def _year_end(m, anchor):
@@ -320,6 +381,17 @@ def _within(m, anchor):
     return _by(anchor, anchor + relativedelta(months=n * 12 if unit == "年" else n))
 
 
+def _flood_season(m, anchor):
+    """汛期前 / 明年汛期前: by 31 March, before the southern flood season opens in April (the next one on or
+    after the anchor where no year is named)."""
+    year = _year(m, anchor)
+    if year is None:
+        return _by(anchor, None)
+    if not _named_year(m) and date(year, 3, 31) < anchor:
+        year += 1
+    return _by(anchor, date(year, 3, 31))
+
+
 def _vague(m, anchor):
     return ParsedDeadline("vague", None, None, relative=False)
 
@@ -330,6 +402,7 @@ RESOLVERS: dict[str, Callable[[re.Match[str], date | None], ParsedDeadline | Dea
     "within": _within, "vague": _vague, "calendar_date": _calendar_date, "month_period": _month_period,
     "school_term": _school_term, "from_date": _from_date, "date_range": _date_range, "month_part": _month_part,
     "relative_period": _relative_period, "weekday": _weekday, "year_start": _year_start, "festival_season": _festival_season,
+    "month_range": _month_range, "flood_season": _flood_season,
 }
 
 

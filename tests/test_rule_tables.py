@@ -65,3 +65,19 @@ def test_modality_examples(markup, expected):
     parsed = parse(markup)
     m = parsed.items[0].span
     assert modality(parsed.text[m.start:m.end], parsed.text[:m.start]) == expected
+
+
+@pytest.mark.parametrize("text,value,unit,comparator", [
+    ("千人以上", "1000", "人", ">="), ("亿元以上", "100000000", "元", ">="), ("超千亿元", "100000000000", "元", ">"),
+    ("过百亿元", "10000000000", "元", ">"), ("500米范围内", "500", "米", "<="), ("最高不超过500万元", "5000000", "元", "<="),
+    ("4吨/平方公里·月以下", "4", "吨/平方公里·月", "<="), ("500元/月", "500", "元/月", "="), ("不少于一半", "50", "%", ">="),
+])
+def test_scale_words_per_units_and_half(text, value, unit, comparator):
+    parsed = parse_quantity(text)
+    assert isinstance(parsed, ParsedQuantity), parsed
+    assert (str(parsed.value), parsed.unit, parsed.comparator) == (value, unit, comparator)
+
+
+@pytest.mark.parametrize("text", ["千家万户", "数千人", "百亿元", "一半"])
+def test_scale_words_without_a_comparator_are_no_amount(text):
+    assert isinstance(parse_quantity(text), QuantityRejection)

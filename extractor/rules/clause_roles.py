@@ -38,8 +38,11 @@ FRAMING_DOCUMENT = re.compile(r"^(?:根据|按照|依据|依照|遵照|结合|�
 IN_THE_COURSE = re.compile(r"^在[^，,。；;]{0,30}(?:工作中|过程中|执行中|实施中|推进中|实践中|基础上|会上|期间|之际|前|之前|之后|"
                            r"以后)$")
 # 针对职责交叉、权责脱节问题，/ 参照国际通行做法，: what the next clause addresses or follows, no action
-ADDRESSED = re.compile(r"^(?:针对[^，,。；;]{1,24}(?:问题|情况|现象|短板|难题)|(?:参照|借鉴|对照)[^，,。；;]{1,24}"
+ADDRESSED = re.compile(r"^(?:针对[^，,。；;]{1,24}(?:问题|情况|现象|短板|难题)|(?:参照|借鉴|对照|对标)[^，,。；;]{1,40}"
                        r"(?:做法|经验|标准|要求))$")
+# 坚持以城带乡、城乡统筹 / 从四个方面抓好落实: a principle, or a count of aspects that opens a list (the gold
+# starts a measure with neither, save one 坚持 of a work report in train)
+PRINCIPLE = re.compile(r"^(?:坚持|从[一二三四五六七八九十两几\d]+个方面)")
 # 比上年减少200亿元 / 预算增加1800亿元: how a budget figure compares with last year's, no action of its own
 BUDGET_CHANGE = re.compile(r"^(?:比上年[^，,。；;\d]{0,4}?)?(?:预算)?(?:增加|减少)[\d.]+(?:万|亿)?元$")
 # 由县规划办进行评审: the action is assigned to a named agent, not promised by this body
@@ -77,6 +80,8 @@ def clause_role(text: str, start: int, end: int) -> str | None:
         return "a description of the object (总投资…, 占地面积…), not an action"
     if FRAMING_DOCUMENT.match(core) or (IN_THE_COURSE.match(core) and after in "，,") or ADDRESSED.match(core):
         return "a framing phrase (根据…的安排, 在…工作中, 针对…问题) with no action of its own"
+    if PRINCIPLE.match(core):
+        return "a principle (坚持…) or a count of aspects (从四个方面…), not an action"
     if BUDGET_CHANGE.match(core):
         return "a budget figure compared with last year's (比上年减少200亿元), not an action"
     if text[start - 2:start] == "这是":

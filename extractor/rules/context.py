@@ -9,7 +9,7 @@ from array import array
 from bisect import bisect_left
 from functools import lru_cache
 
-from extractor.segment import BOUNDARIES
+from extractor.segment import BOUNDARIES, is_cjk
 
 OPEN_QUOTES, CLOSE_QUOTES = "“‘《「『\"〈", "”’》」』\"〉"
 _QUOTE_EVENT = re.compile(f"[{re.escape(OPEN_QUOTES + CLOSE_QUOTES + BOUNDARIES['quote_scope'])}]")
@@ -76,6 +76,8 @@ def quantity_context(text: str, start: int, end: int) -> str | None:
         return "session ordinal (六次全会), not an amount"
     if following.startswith(("方面", "个方面")):
         return "a count of aspects (八个方面), not an amount"
+    if text[start:end] == "二次" and following[:1] and is_cjk(following[0]):
+        return "二次 in a compound word (二次供水, 二次污染), not a count"
     return None
 
 

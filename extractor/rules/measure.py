@@ -9,6 +9,7 @@ from collections.abc import Container
 
 from extractor.rules.cues import cues, has, starts
 from extractor.rules.modality import ADVERBIALS
+from extractor.rules.quantity import candidates as quantity_candidates
 from extractor.segment import LIST_ITEM, RUN_IN_ITEM
 
 WORD_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
@@ -127,6 +128,17 @@ def too_short(core: str) -> bool:
     return len(core) < 2 or (len(core) == 2 and core not in cues()["action_verbs"])
 
 
+LIST_INTRO = re.compile(r"以下|如下|几个方面")
+
+
+def _only_comparator_yixia(core: str) -> bool:
+    """Whether every 以下 in the clause closes an amount (降至4吨以下) and nothing else introduces a list."""
+    if "如下" in core or "几个方面" in core:
+        return False
+    ends = {e for _, e in quantity_candidates(core)}
+    return all(m.end() in ends for m in re.finditer("以下", core))
+
+
 def classify(core: str, has_target: bool, first: bool) -> str | None:
     """None if the clause is a measure, else the reason it is not."""
     c = cues()
@@ -134,7 +146,7 @@ def classify(core: str, has_target: bool, first: bool) -> str | None:
         return "too short to be a measure"
     if starts(core, c["courtesy"]) or "感谢" in core:
         return "courtesy or thanks"
-    if re.search(r"(?:以下|如下|几个方面)", core):
+    if LIST_INTRO.search(core) and not _only_comparator_yixia(core):
         return "list introduction"
     if (starts(core, c["copula"]) and not core.startswith(("为企业", "为群众", "为居民"))) or YEAR_COPULA.match(core):
         return "a description (是…), not an action"

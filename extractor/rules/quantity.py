@@ -24,6 +24,10 @@ CHINESE = (r"(?<![零〇一二两三四五六七八九十百千万亿])[零〇�
 NUMBER = rf"(?:{ARABIC}|{CHINESE})"
 MAGNITUDE = r"(?:万亿|千(?![米瓦克])|[十百万亿])"  # 8千米 is 8 km, not 8000 m
 UNIT_ALIASES = {"个百分点": "百分点", "周岁": "岁", "％": "%"}
+# 4吨/平方公里·月, 2公里/平方公里, 500元/月: a known unit per another unit or a time, kept whole as the unit
+PER_UNIT = r"(?:[/／](?:平方公里|平方米|公顷|亩|人|户|月|年|日|天)(?:·[日月年天])?)"
+BARE_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10000, "十万": 100000, "百万": 1000000, "千万": 10000000,
+               "亿": 100000000, "十亿": 1000000000, "百亿": 10000000000, "千亿": 100000000000, "万亿": 1000000000000}
 
 
 @dataclass(frozen=True)
@@ -63,13 +67,18 @@ def pattern() -> re.Pattern[str]:
     prefix, suffix = _comparator_words()
     rng = _alternation(table("comparators")["range"])
     units = _alternation(_units())
+    suffixes = _alternation(list(suffix))
     number = rf"{NUMBER}{MAGNITUDE}?"
     return re.compile(
         rf"(?P<pre>{_alternation(list(prefix))})?"
         rf"(?:(?P<pct>百分之)(?P<pctnum>{NUMBER})"
         rf"|(?P<scale>[十百千万])(?P<sunit>{units})级"
         rf"|翻(?P<doubling>[一两二三])番"
-        rf"|(?P<num>{number})(?:(?P<unit0>{units})?(?P<rng>{rng})(?P<num2>{number}))?(?P<approx>余|多)?(?P<unit>{units}))"
+        rf"|(?P<num>{number})(?:(?P<unit0>{units})?(?P<rng>{rng})(?P<num2>{number}))?(?P<approx>余|多)?(?P<unit>{units})"
+        rf"(?P<per>{PER_UNIT})?"
+        # 千人以上 / 超百亿元 / 不少于一半: a scale word or 一半 only with a comparator (千家万户, 数千人 are none)
+        rf"|(?P<bare>万亿|[十百千]亿|[十百千]万|[十百千万亿])(?P<bunit>{units})(?(pre)|(?={suffixes}))"
+        rf"|(?P<half>一半|半数)(?(pre)|(?={suffixes})))"
         rf"(?P<suf>{_alternation(list(suffix))})?"
     )
 
@@ -116,6 +125,11 @@ def parse_match(m: re.Match[str]) -> ParsedQuantity | QuantityRejection:
             scale = Decimal(table("magnitudes")["scale_words"][m.group("scale")])
             value, _, unit = _normalise(scale, None, m.group("sunit"))
             return ParsedQuantity(_clean(value), unit, ">=")
+        if m.group("half"):
+            return ParsedQuantity(Decimal(50), "%", comparator)
+        if m.group("bare"):
+            value, _, unit = _normalise(Decimal(BARE_SCALES[m.group("bare")]), None, m.group("bunit"))
+            return ParsedQuantity(_clean(value), unit, comparator)
         if m.group("doubling"):
             return ParsedQuantity(Decimal(table("magnitudes")["doublings"][m.group("doubling")]), "倍", "=")
         value = to_decimal(m.group("num"))
@@ -131,6 +145,7 @@ def parse_match(m: re.Match[str]) -> ParsedQuantity | QuantityRejection:
             return QuantityRejection(f"range upper bound {upper} is not above {value}")
         comparator = "range"
     value, upper, unit = _normalise(value, upper, m.group("unit"))
+    unit += (m.group("per") or "").replace("／", "/")
     return ParsedQuantity(_clean(value), unit, comparator, None if upper is None else _clean(upper))
 
 

@@ -236,3 +236,13 @@ class Document:
 def is_cjk(c: str) -> bool:
     """A CJK unified ideograph (the basic block)."""
     return "\u4e00" <= c <= "\u9fff"
+
+
+def cut_inside_word(text: str, end: int) -> bool:
+    """Whether a span ending at ``end`` stops inside a word (扩大人民民|主) or an amount (突破1|.8万家, 新建3|所)."""
+    if end <= 0 or end >= len(text):
+        return False
+    last, nxt = text[end - 1], text[end]
+    if is_cjk(last) and is_cjk(nxt):
+        return True
+    return last.isdigit() and (nxt.isdigit() or nxt in ".．%％" or is_cjk(nxt))

@@ -172,12 +172,16 @@ def test_model_measures_that_frame_wait_or_state_principles_are_rejected_with_re
     text = ("经与市财政局研究，我局将增设公交站台。该路段拓宽待规划调整获批后实施。"
             "今年政府工作的总体要求是：坚持稳中求进，更好统筹发展和安全。拟发行专项债券600亿元，比上年减少200亿元。"
             "针对审批环节多、时限长问题，将推行一窗受理。在实际执行中，将根据需要适度调整。这是深化改革的关键。"
-            "有关办法规定，经营者有继续经营意愿的，应当督促其办理证照。")
+            "有关办法规定，经营者有继续经营意愿的，应当督促其办理证照。建议：1、自发组织维护路面；2、申请纳入奖补项目。"
+            "经区住建和开发商沟通，我局将增设防护网。高新技术企业总量突破1.8万家。")
     pieces = {"经与市财政局研究": "how the answer was reached", "待规划调整获批后实施": "an action that waits on an event",
               "更好统筹发展和安全": "the general requirements", "比上年减少200亿元": "a budget figure",
               "针对审批环节多、时限长问题": "a framing phrase", "在实际执行中": "a framing phrase",
-              "深化改革的关键": "the complement of a copula", "督促其办理证照": "a clause of a quoted rule"}
-    kept = ["增设公交站台", "推行一窗受理"]
+              "深化改革的关键": "the complement of a copula", "督促其办理证照": "a clause of a quoted rule",
+              "自发组织维护路面": "advice to the citizen", "申请纳入奖补项目": "advice to the citizen",
+              "经区住建和开发商沟通": "how the answer was reached", "经营者有继续经营意愿的": "a topic or a condition",
+              "突破1": "ends inside a word or an amount"}
+    kept = ["增设公交站台", "推行一窗受理", "增设防护网"]
     injected = [Span(start=text.index(p), end=text.index(p) + len(p), label="MEASURE") for p in [*pieces, *kept]]
     got = Extractor(InjectedTagger(injected)).extract(Notice(id="t", text=text, date=date(2025, 3, 1)))
     assert [text[s.start:s.end] for s in got.spans if s.label == "MEASURE"] == kept
@@ -241,6 +245,11 @@ def test_a_model_measure_cut_inside_a_word_reaches_its_clause_end_when_it_is_nea
         Notice(id="t", text=cut, date=date(2025, 3, 1)))
     assert not [s for s in got.spans if s.label == "MEASURE"]
     assert next(r.reason for r in got.rejections if r.label == "MEASURE").startswith("ends inside a word")
+    amount = "下一步，高新技术企业总量突破1.8万家。"
+    inside_number = [Span(start=amount.index("高新"), end=amount.index(".8"), label="MEASURE")]  # stops at 1|.8
+    got = Extractor(HybridTagger(InjectedTagger(inside_number), RuleTagger(), measures="model")).extract(
+        Notice(id="t", text=amount, date=date(2025, 3, 1)))
+    assert [amount[s.start:s.end] for s in got.spans if s.label == "MEASURE"] == ["高新技术企业总量突破1.8万家"]
 
 
 # Invented plan prose of a work report: long, addressing no reader.

@@ -15,7 +15,7 @@ import re
 
 from extractor.rules.context import clause_start
 from extractor.rules.regions import OWN_SUBJECT
-from extractor.segment import is_cjk, sentence_start
+from extractor.segment import cut_inside_word, sentence_start
 
 # …后， / …之后， ending the clause: it says when the next clause happens (资金拨付到位后，将…)
 TIME_CLAUSE = re.compile(r"(?:后|之后|以后|过后)$")
@@ -53,14 +53,21 @@ REQUIREMENT_LOOKBACK = 200
 # 县公路局…表示，将对该桥进行维修; 交警部门已表态尽快…: another party speaks (我局表示将… is the body's own)
 STATED = re.compile(r"(?:承诺|表示|声称|答应|表态)[，,]?[^，,。；;]{0,6}?(?:将|会|在|于|能|尽快)")
 NEW_PROMISE = re.compile(r"将|会|要")
-# 经与市财政局研究 / 经与当地村民沟通: how this answer was reached, before the answer itself
-CONSULTED = re.compile(r"^经过?(?:与|和|同|向)[^，,。；;]{1,30}(?:研究|沟通|联系|协商|商议|对接|会商|磋商|核实|协调|商定|讨论|"
-                       r"调查|了解|咨询|请示|汇报|确认)(?:后)?$")
+# 经与市财政局研究 / 经区住建、消防和开发商沟通 / 经现场查勘: how this answer was reached, before the answer
+# itself (经济…, 经常… are other words)
+CONSULTED = re.compile(r"^经(?![济常营费验典销纪络贸])过?[^，,。；;]{0,30}(?:研究|沟通|联系|协商|商议|对接|会商|磋商|核实|"
+                       r"协调|商定|讨论|调查|了解|咨询|请示|汇报|确认|查勘|勘察|查看|检查|审核|评估|论证|测算)(?:后)?$")
+# 受理许可申请的人民政府作出批准决定的，…: a topic or condition ending in 的 (the gold never ends a measure so)
+ENDS_IN_DE = re.compile(r"的$")
 # 待条件具备后再行研究 / 待市政府批准后实施: the action waits on an event named inside its own clause (the gold
 # never starts a measure with 待; 待…后，将尽快… keeps the measure after the comma)
 WAITS_ON = re.compile(r"^待[^，,。；;]{1,30}?(?:后|之后|以后|时)")
 # 2025年政府工作的总体要求是：坚持…，完整准确全面贯彻新发展理念，…更好统筹发展和安全 / 做好政府工作，要以…思想
 # 为指导，…坚持稳中求进工作总基调，…: the guiding principles of a work report (以…为指导，加强军队建设 stays)
+# 建议：1、自发组织维护路面；2、申请纳入…项目 / 请您于周五前到窗口办理: what the citizen is advised to do, up to a
+# full stop or a subject of this body's own (…，我局将…)
+ADVICE = re.compile(r"建议[：:]|建议您|建议你|请您|您可以?")
+ADVICE_ENDS = re.compile(r"。|！|？")
 GENERAL_REQUIREMENTS = re.compile(r"总体要求|为指导[^。]*总基调")
 
 
@@ -88,15 +95,19 @@ def clause_role(text: str, start: int, end: int) -> str | None:
         return "the complement of a copula (这是…的核心), not an action"
     if CONSULTED.match(core):
         return "how the answer was reached (经与…研究), not an action"
+    if ENDS_IN_DE.search(core):
+        return "a topic or a condition ending in 的 (…作出批准决定的，), not a whole measure"
     if WAITS_ON.match(core):
         return "an action that waits on an event or a condition (待…后…), not a commitment"
     if ASSIGNED_AGENT.match(core):
         return "an action assigned to a named agent (由…进行), not promised by this body"
-    if end < len(text) and is_cjk(text[end]) and is_cjk(text[end - 1]):
-        return "ends inside a word: a cut clause, not a whole measure"
+    if cut_inside_word(text, end):
+        return "ends inside a word or an amount: a cut clause, not a whole measure"
     line_from = max(text.rfind("\n", 0, start) + 1, start - REQUIREMENT_LOOKBACK)
     if REQUIREMENT_LIST.search(text, line_from, start):
         return "an item of a list of requirements (需提供下列资料：…), not a promise"
+    if advised_to_the_citizen(text, line_from, start):
+        return "advice to the citizen (建议：…, 请您…), not a promise of this body"
     sentence_from = sentence_start(text, start)
     if GENERAL_REQUIREMENTS.search(text, sentence_from, start):
         return "the general requirements of the year's work (总体要求是：…): guiding principles, not a measure"
@@ -105,6 +116,16 @@ def clause_role(text: str, start: int, end: int) -> str | None:
     if stated_by_another_party(text, sentence_from, start):
         return "another party's stated promise (…表示将…, 表态尽快…), not this body's"
     return None
+
+
+def advised_to_the_citizen(text: str, line_from: int, start: int) -> bool:
+    """An advice word earlier on the line with no full stop and no subject of this body's own between it and
+    the measure."""
+    advice = None
+    for advice in ADVICE.finditer(text, line_from, start):
+        pass
+    return advice is not None and not ADVICE_ENDS.search(text, advice.end(), start) \
+        and not OWN_SUBJECT.search(text, advice.end(), start)
 
 
 def stated_by_another_party(text: str, sentence_from: int, start: int) -> bool:

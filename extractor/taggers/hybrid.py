@@ -31,7 +31,7 @@ from typing import Literal
 from extractor.intervals import Intervals
 from extractor.rules.genre import reads_as_report
 from extractor.schema import Span, TagResult
-from extractor.segment import CLAUSE_END, Document, is_cjk
+from extractor.segment import CLAUSE_END, Document, cut_inside_word
 
 MeasurePolicy = Literal["model", "model+rules", "rules+model"]
 MEASURE_POLICIES: tuple[str, ...] = ("model", "model+rules", "rules+model")
@@ -63,7 +63,7 @@ def to_clause_end(text: str, span: Span, next_start: int | None = None) -> Span:
         return span
     if e + 1 < len(text) and text[e + 1] in _EDGE:
         return span.model_copy(update={"end": e + 1})
-    if not (is_cjk(text[e - 1]) and is_cjk(text[e])):
+    if not cut_inside_word(text, e):
         return span
     limit = min(len(text), e + MAX_EXTENSION, next_start if next_start is not None else len(text))
     for i in range(e, limit):

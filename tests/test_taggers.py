@@ -147,6 +147,17 @@ def test_model_measures_cut_at_a_comma_without_an_action_are_rejected():
     assert reasons["对用地紧张的片区"].startswith("a condition")
 
 
+def _assert_only_kept(text: str, pieces: dict[str, str], kept: list[str]) -> None:
+    """Inject every piece and every kept clause as a model MEASURE: only the kept survive, and each piece is
+    rejected with a reason that starts as given."""
+    injected = [Span(start=text.index(p), end=text.index(p) + len(p), label="MEASURE") for p in [*pieces, *kept]]
+    got = Extractor(InjectedTagger(injected)).extract(Notice(id="t", text=text, date=date(2025, 3, 1)))
+    assert [text[s.start:s.end] for s in got.spans if s.label == "MEASURE"] == kept
+    reasons = {r.text: r.reason for r in got.rejections if r.label == "MEASURE"}
+    for piece, reason in pieces.items():
+        assert reasons[piece].startswith(reason), (piece, reasons[piece])
+
+
 def test_model_measures_in_clauses_of_another_role_are_rejected_with_reasons():
     # invented reply prose: each injected span is a clause a model proposed on real replies (batch 3)
     text = ("资金拨付到位后，我局将发放补贴。为妥善解决入学问题，县教育局将采取过渡办法，以便学生就近入学。"
@@ -158,13 +169,7 @@ def test_model_measures_in_clauses_of_another_role_are_rejected_with_reasons():
               "发包方应在3个月内审核完毕": "a clause of a quoted rule", "户口簿复印件": "an item of a list of requirements",
               "随着入住率的提高": "a circumstance", "由县规划办进行评审": "an action assigned", "加大天然": "ends inside a word"}
     kept = ["发放补贴", "采取过渡办法"]
-    injected = [Span(start=text.index(p), end=text.index(p) + len(p), label="MEASURE") for p in [*pieces, *kept]]
-    got = Extractor(InjectedTagger(injected)).extract(Notice(id="t", text=text, date=date(2025, 3, 1)))
-    assert [text[s.start:s.end] for s in got.spans if s.label == "MEASURE"] == kept
-    reasons = {r.text: r.reason for r in got.rejections if r.label == "MEASURE"}
-    for piece, reason in pieces.items():
-        assert reasons[piece].startswith(reason), (piece, reasons[piece])
-
+    _assert_only_kept(text, pieces, kept)
 
 
 def test_model_measures_that_frame_wait_or_state_principles_are_rejected_with_reasons():
@@ -182,12 +187,8 @@ def test_model_measures_that_frame_wait_or_state_principles_are_rejected_with_re
               "经区住建和开发商沟通": "how the answer was reached", "经营者有继续经营意愿的": "a topic or a condition",
               "突破1": "ends inside a word or an amount"}
     kept = ["增设公交站台", "推行一窗受理", "增设防护网"]
-    injected = [Span(start=text.index(p), end=text.index(p) + len(p), label="MEASURE") for p in [*pieces, *kept]]
-    got = Extractor(InjectedTagger(injected)).extract(Notice(id="t", text=text, date=date(2025, 3, 1)))
-    assert [text[s.start:s.end] for s in got.spans if s.label == "MEASURE"] == kept
-    reasons = {r.text: r.reason for r in got.rejections if r.label == "MEASURE"}
-    for piece, reason in pieces.items():
-        assert reasons[piece].startswith(reason), (piece, reasons[piece])
+    _assert_only_kept(text, pieces, kept)
+
 
 def test_hybrid_takes_rule_recall_where_the_model_is_silent():
     text = "下一步，我局将在年底前新建社区食堂3个。"

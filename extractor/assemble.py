@@ -149,10 +149,11 @@ def _role(text: str, span: Span, later_quantity: bool, unit: str, comparator: st
     after = text[span.end:span.end + 1]
     if unit == "岁" or after == "的" or text[span.start:span.end].rstrip("以上").endswith("级"):
         return "qualifier"
-    if comparator == ">=" and text[span.start - 1:span.start] == "对" and re.match(r"[\u4e00-\u9fff]", after):
+    noun_after = re.match(r"[\u4e00-\u9fff]", after) is not None
+    if comparator == ">=" and text[span.start - 1:span.start] == "对" and noun_after:
         return "qualifier"  # 对千人以上供水工程开展检测: the threshold selects the objects
     threshold = comparator == ">=" or unit in ("元", "平方米", "亩", "吨", "%")
-    if later_quantity and threshold and re.match(r"[\u4e00-\u9fff]", after):
+    if later_quantity and threshold and noun_after:
         return "qualifier"
     return "target"
 

@@ -131,12 +131,17 @@ def too_short(core: str) -> bool:
 LIST_INTRO = re.compile(r"以下|如下|几个方面")
 
 
-def _only_comparator_yixia(core: str) -> bool:
-    """Whether every 以下 in the clause closes an amount (降至4吨以下) and nothing else introduces a list."""
-    if "如下" in core or "几个方面" in core:
-        return False
-    ends = {e for _, e in quantity_candidates(core)}
-    return all(m.end() in ends for m in re.finditer("以下", core))
+def _introduces_list(core: str) -> bool:
+    """以下 / 如下 / 几个方面 opening a list; 以下 that closes an amount (降至4吨以下) opens none."""
+    amount_ends: set[int] | None = None
+    for m in LIST_INTRO.finditer(core):
+        if m.group() != "以下":
+            return True
+        if amount_ends is None:
+            amount_ends = {e for _, e in quantity_candidates(core)}
+        if m.end() not in amount_ends:
+            return True
+    return False
 
 
 def classify(core: str, has_target: bool, first: bool) -> str | None:
@@ -146,7 +151,7 @@ def classify(core: str, has_target: bool, first: bool) -> str | None:
         return "too short to be a measure"
     if starts(core, c["courtesy"]) or "感谢" in core:
         return "courtesy or thanks"
-    if LIST_INTRO.search(core) and not _only_comparator_yixia(core):
+    if _introduces_list(core):
         return "list introduction"
     if (starts(core, c["copula"]) and not core.startswith(("为企业", "为群众", "为居民"))) or YEAR_COPULA.match(core):
         return "a description (是…), not an action"

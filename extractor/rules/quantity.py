@@ -26,8 +26,6 @@ MAGNITUDE = r"(?:万亿|千(?![米瓦克])|[十百万亿])"  # 8千米 is 8 km, 
 UNIT_ALIASES = {"个百分点": "百分点", "周岁": "岁", "％": "%"}
 # 4吨/平方公里·月, 2公里/平方公里, 500元/月: a known unit per another unit or a time, kept whole as the unit
 PER_UNIT = r"(?:[/／](?:平方公里|平方米|公顷|亩|人|户|月|年|日|天)(?:·[日月年天])?)"
-BARE_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10000, "十万": 100000, "百万": 1000000, "千万": 10000000,
-               "亿": 100000000, "十亿": 1000000000, "百亿": 10000000000, "千亿": 100000000000, "万亿": 1000000000000}
 
 
 @dataclass(frozen=True)
@@ -101,6 +99,15 @@ def to_decimal(number: str) -> Decimal:
     return Decimal(str(converted)) * factor
 
 
+def _scale_value(scale: str) -> Decimal:
+    """A bare scale word (千, 百亿, 万亿) as the product of its magnitude characters."""
+    magnitudes = table("magnitudes")["magnitudes"]
+    value = Decimal(1)
+    for ch in scale:
+        value *= Decimal(magnitudes[ch])
+    return value
+
+
 def _normalise(value: Decimal, upper: Decimal | None, unit: str) -> tuple[Decimal, Decimal | None, str]:
     unit = UNIT_ALIASES.get(unit, unit)
     conversion = table("magnitudes")["conversions"].get(unit)
@@ -128,7 +135,7 @@ def parse_match(m: re.Match[str]) -> ParsedQuantity | QuantityRejection:
         if m.group("half"):
             return ParsedQuantity(Decimal(50), "%", comparator)
         if m.group("bare"):
-            value, _, unit = _normalise(Decimal(BARE_SCALES[m.group("bare")]), None, m.group("bunit"))
+            value, _, unit = _normalise(_scale_value(m.group("bare")), None, m.group("bunit"))
             return ParsedQuantity(_clean(value), unit, comparator)
         if m.group("doubling"):
             return ParsedQuantity(Decimal(table("magnitudes")["doublings"][m.group("doubling")]), "倍", "=")

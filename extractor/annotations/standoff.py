@@ -29,9 +29,9 @@ from extractor.annotations.model import Genre, GoldCommitment, GoldNotice, GoldS
 from extractor.annotations.source import split_front_matter
 from extractor.markup import parse
 
-# Primary annotators (W3-W6: the dev-2 batch of report sections; R5-R8, R9-R12: batches 3 and 4 of replies); W2 is the
+# Primary annotators (W3-W6: the dev-2 batch of report sections; R5-R8, R9-R12, R13-R17: batches 3, 4 and 5 of replies); W2 is the
 # blind second pass.
-PRIMARY = ("R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "W1", "W3", "W4", "W5", "W6")
+PRIMARY = ("R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R15", "R16", "R17", "W1", "W3", "W4", "W5", "W6")
 SECOND_PASS = ("W2",)
 SPLITS_FILE = "splits.json"
 SPLITS = ("train", "dev", "test")

@@ -284,6 +284,10 @@ def test_hybrid_follows_the_model_on_a_report_and_the_rules_on_a_reply():
         return [(s.label, text[s.start:s.end]) for s in got.spans if s.label != "DEADLINE"]
 
     assert spans() == [("MEASURE", clause)]  # the model's measure alone, no rule QUANTITY inside it
+    cut = InjectedTagger(learned.spans + [Span(start=text.index("120"), end=text.index("120") + 1, label="QUANTITY")])
+    got = Extractor(HybridTagger(cut, RuleTagger(plan_odds=None))).extract(notice)
+    # the model's quantity stops inside the number (1|20公里): the rule span it overlaps is its fallback
+    assert [text[s.start:s.end] for s in got.spans if s.label == "QUANTITY"] == ["120公里"]
     with_rule_quantities = spans(report_rule_quantities=True)
     assert ("QUANTITY", "120公里") in with_rule_quantities
     rule_led = spans(report_measures=None)  # one policy for every text: the rules' measures lead

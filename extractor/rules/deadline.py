@@ -426,10 +426,21 @@ def _resolve(name: str, m: re.Match[str], anchor: date | None) -> ParsedDeadline
         return DeadlineRejection(f"cannot resolve {m.group(0)!r}: {exc}")
 
 
+# 最迟到明年春季 / 至迟在9月底前: at the latest by the term's end, whatever the term's own kind.
+LATEST = re.compile(r"(?:最迟|最晚|至迟|不晚于)(?:到|于|在|至)?")
+
+
 def parse_deadline(text: str, anchor: date | None) -> ParsedDeadline | DeadlineRejection:
     """Normalise a whole DEADLINE span against the anchor date. Two terms joined by 或 (5月底或6月初) are
     one deadline, done by the later end."""
     stripped = text.strip().translate(DIGIT_FOLD)
+    latest = LATEST.match(stripped)
+    if latest and latest.end() < len(stripped):
+        inner = parse_deadline(stripped[latest.end():], anchor)
+        if isinstance(inner, ParsedDeadline) and inner.kind in ("by", "period") and inner.end:
+            return _by(anchor, inner.end)
+        return inner if isinstance(inner, ParsedDeadline) else DeadlineRejection(
+            f"no deadline expression matches {text!r}")
     parsed = _parse_term(stripped, anchor)
     if isinstance(parsed, ParsedDeadline):
         return parsed
@@ -473,6 +484,8 @@ def candidates(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     for s, e in found:
         if s < cursor:
             continue
+        latest = [m for m in LATEST.finditer(text, max(cursor, s - 5), s) if m.end() == s]
+        s = latest[0].start() if latest else s
         if out and EITHER.fullmatch(text, out[-1][1], s):
             out[-1] = (out[-1][0], e)
         else:

@@ -78,10 +78,13 @@ def _next_start(starts: list[int], start: int) -> int | None:
 
 
 def _layer2(learned: list[Span], proposed: list[Span], rule_quantities: bool = True) -> list[Span]:
-    """QUANTITY and DEADLINE spans in the order the filters should prefer them (without the rules'
-    QUANTITY candidates unless ``rule_quantities``)."""
+    """QUANTITY and DEADLINE spans in the order the filters should prefer them. Without
+    ``rule_quantities`` a rule QUANTITY candidate is kept only as the fallback of a model quantity it
+    overlaps (the model's span cut inside the number, 3|50个, is rejected and the rule span parses)."""
     model = [s for s in learned if s.label != "MEASURE"]
-    proposed = [s for s in proposed if rule_quantities or s.label != "QUANTITY"]
+    if not rule_quantities:
+        found = [s for s in model if s.label == "QUANTITY"]
+        proposed = [s for s in proposed if s.label != "QUANTITY" or _overlaps(s, found)]
     spans = {label: [s for s in model if s.label == label] for label in ("QUANTITY", "DEADLINE")}
     index = {label: Intervals(found) for label, found in spans.items()}
     wider, rest = [], []

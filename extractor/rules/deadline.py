@@ -428,6 +428,7 @@ def _resolve(name: str, m: re.Match[str], anchor: date | None) -> ParsedDeadline
 
 # 最迟到明年春季 / 至迟在9月底前: at the latest by the term's end, whatever the term's own kind.
 LATEST = re.compile(r"(?:最迟|最晚|至迟|不晚于)(?:到|于|在|至)?")
+LATEST_BEFORE = re.compile(rf"(?:{LATEST.pattern})$")  # the same words ending where a proposed term starts
 
 
 def parse_deadline(text: str, anchor: date | None) -> ParsedDeadline | DeadlineRejection:
@@ -484,8 +485,8 @@ def candidates(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     for s, e in found:
         if s < cursor:
             continue
-        latest = [m for m in LATEST.finditer(text, max(cursor, s - 5), s) if m.end() == s]
-        s = latest[0].start() if latest else s
+        latest = LATEST_BEFORE.search(text, max(cursor, s - 5), s)
+        s = latest.start() if latest else s
         if out and EITHER.fullmatch(text, out[-1][1], s):
             out[-1] = (out[-1][0], e)
         else:

@@ -82,10 +82,9 @@ def _layer2(learned: list[Span], proposed: list[Span], rule_quantities: bool = T
     ``rule_quantities`` a rule QUANTITY candidate is kept only as the fallback of a model quantity it
     overlaps (the model's span cut inside the number, 3|50个, is rejected and the rule span parses)."""
     model = [s for s in learned if s.label != "MEASURE"]
-    if not rule_quantities:
-        found = [s for s in model if s.label == "QUANTITY"]
-        proposed = [s for s in proposed if s.label != "QUANTITY" or _overlaps(s, found)]
     spans = {label: [s for s in model if s.label == label] for label in ("QUANTITY", "DEADLINE")}
+    if not rule_quantities:
+        proposed = [s for s in proposed if s.label != "QUANTITY" or _overlaps(s, spans["QUANTITY"])]
     index = {label: Intervals(found) for label, found in spans.items()}
     wider, rest = [], []
     for span in (s for s in proposed if s.label != "MEASURE"):

@@ -134,6 +134,15 @@ def test_model_measures_are_trimmed_and_checked_with_reasons():
     assert "courtesy or thanks" in reasons and "a heading, not a measure" in reasons
 
 
+def test_a_model_measure_keeps_the_verb_that_begins_with_a_modal_character():
+    # 要求 is a verb, not the modal 要 + 求; 再次 an adverb, not the ordinal 再次 of a list
+    text = "下一步，我局还将要求学校规范收费，近日将再次组织协调会。"
+    injected = [Span(start=text.index("我局"), end=text.index("，近日"), label="MEASURE"),
+                Span(start=text.index("将再次"), end=len(text) - 1, label="MEASURE")]
+    got = Extractor(InjectedTagger(injected)).extract(Notice(id="t", text=text, date=date(2025, 3, 1)))
+    assert [text[s.start:s.end] for s in got.spans if s.label == "MEASURE"] == ["要求学校规范收费", "再次组织协调会"]
+
+
 def test_model_measures_cut_at_a_comma_without_an_action_are_rejected():
     text = "下一步，我局将会同各街道办事处，每年3月前完成学龄人口摸底；对用地紧张的片区，探索小而精的学校建设模式。"
     pieces = ["会同各街道办事处", "每年3月前", "完成学龄人口摸底", "对用地紧张的片区", "探索小而精的学校建设模式"]

@@ -22,6 +22,13 @@ SUBJECT_MODAL = re.compile(r"^(?![将拟要对在向为从按把与])[^，,。�
 # A list of bodies before the modal (区住建局、街道办事处、社区居委会将…), longer than one subject may be
 AGENCY_LIST_MODAL = re.compile(r"^(?:[^，,。；;：:\s将、]{2,12}、){1,5}[^，,。；;：:\s将、]{2,12}?"
                                r"(?=(?:也|还|仍|均|都|亦|共同)?(?:将|拟|计划|准备|预计)(?!来|近|求))")
+# Words that begin with a one-character cue (要 modal, 再 discourse marker) and belong to the measure
+WHOLE_WORDS = ("要求", "再次")
+# A subject before a leading deadline and its modal: 黄花镇6月30日前可受理, 停保场2018年12月底可以完工
+SUBJECT_BEFORE = re.compile(r"^(?![将拟要对在向为从按把与由])[^，,。；;：:\s、“”《》]{2,12}")
+MODAL_AFTER_DEADLINE = re.compile(r"(?:也|还|均|都)?(?:可以|可|能|将|拟|要|会|计划|预计|争取|力争)")
+# Anonymised place names in published replies (A7县, M5市): a letter and digits stand for a name, not an amount
+PLACE_CODE = re.compile(r"[A-Z]\d{1,2}(?=[省市县区镇乡村]|\s?[县区])")
 # A subject that names a body by its kind (区城乡建设局, A3区住建局, 街道办事处, 镇政府)
 BODY_NAME = re.compile(r"(?:局|委|办|厅|政府|中心|公司|街道|办事处|镇|乡|村委会|居委会|社区|大队|中队|支队|部门|单位|学校|医院|"
                        r"集团|管委会|站|所|处)$")
@@ -56,9 +63,17 @@ def strip_prefix(text: str, start: int, end: int, deadlines: list[tuple[int, int
             pos = leads[pos]
             continue
         if rest[0] == "可" and (pos in ends or (rest[1:2] in "在于" and pos + 2 in leads)):
-            pos += 1  # 8月份可修通, 可在6月底前运行: 可 as a modal next to a deadline (可用财力 stays whole)
+            pos += 2 if rest.startswith("可以") and pos in ends else 1  # 8月份可修通, 年初可以投入使用, 可在6月底前运行:
+            continue  # 可 as a modal next to a deadline (可用财力 stays whole)
+        if rest[0] == "能" and pos in ends and starts(rest[1:], c["action_verbs"]):
+            pos += 1  # 明年春季能开园 (2025年能源… stays whole: 源 is no verb)
             continue
         framing = starts(rest, c["framing"])
+        if pos == start and not framing:
+            skip = subject_before_deadline(text, pos, rest, leads)
+            if skip:
+                pos += skip
+                continue
         subject = SUBJECT_MODAL.match(rest) or AGENCY_LIST_MODAL.match(rest)
         after_subject = rest[subject.end():] if subject else ""
         # only a list marker went before (a marker is a few characters: a longer prefix is never one)
@@ -68,11 +83,13 @@ def strip_prefix(text: str, start: int, end: int, deadlines: list[tuple[int, int
                           and not starts(subject.group(0), c["action_verbs"] + ADVERBIALS))
         if (subject and not framing and opening
                 and (named_body or (not has(subject.group(0), c["action_verbs"] + ADVERBIALS)
-                                    and not re.search(r"\d", subject.group(0))))
+                                    and not re.search(r"\d", PLACE_CODE.sub("", subject.group(0)))))
                 and (not after_subject.startswith("将") or modal_jiang(after_subject[1:], leads, pos + subject.end() + 1))):
             pos += subject.end()  # 价格主管部门将… : the subject before the modal stays outside
             continue
         word = starts(rest, c["discourse"]) or starts(rest, c["subjects"]) or starts(rest, c["modals"])
+        if word and rest.startswith(WHOLE_WORDS) and len(word) == 1:
+            break  # 要求学校…, 再次组织…: the cue is the first character of a longer word of the measure
         if word == "将" and not modal_jiang(rest[1:], leads, pos + 1):
             break  # 将 as 把 (将考核结果与资金挂钩) belongs to the measure
         if framing and (not word or len(framing) > len(word)):
@@ -82,6 +99,24 @@ def strip_prefix(text: str, start: int, end: int, deadlines: list[tuple[int, int
             continue
         break
     return pos
+
+
+def subject_before_deadline(text: str, pos: int, rest: str, leads: dict[int, int]) -> int:
+    """The length of a subject that a leading deadline and a modal follow (黄花镇|6月30日前|可受理), or 0: a
+    named body (区城乡建设局) before any modal, another subject with no action verb only before 可/能."""
+    head = SUBJECT_BEFORE.match(rest)
+    if not head:
+        return 0
+    verbs = cues()["action_verbs"] + ADVERBIALS
+    for k in range(2, head.end() + 1):
+        if pos + k in leads and MODAL_AFTER_DEADLINE.match(text, leads[pos + k]):
+            subject = rest[:k]
+            if BODY_NAME.search(subject):
+                return k
+            # an indicator before 今年要… is the target's own head (固定资产投资今年要增长10%左右)
+            soft = text.startswith(("可", "能"), leads[pos + k])
+            return k if soft and not has(subject, verbs) else 0
+    return 0
 
 
 def outside_deadlines(text: str, start: int, end: int, deadlines: list[tuple[int, int]]) -> bool:

@@ -107,15 +107,15 @@ def subject_before_deadline(text: str, pos: int, rest: str, leads: dict[int, int
     head = SUBJECT_BEFORE.match(rest)
     if not head:
         return 0
-    verbs = cues()["action_verbs"] + ADVERBIALS
     for k in range(2, head.end() + 1):
-        if pos + k in leads and MODAL_AFTER_DEADLINE.match(text, leads[pos + k]):
+        modal = MODAL_AFTER_DEADLINE.match(text, leads[pos + k]) if pos + k in leads else None
+        if modal:
             subject = rest[:k]
             if BODY_NAME.search(subject):
                 return k
             # an indicator before 今年要… is the target's own head (固定资产投资今年要增长10%左右)
-            soft = text.startswith(("可", "能"), leads[pos + k])
-            return k if soft and not has(subject, verbs) else 0
+            soft = modal.group().startswith(("可", "能"))
+            return k if soft and not has(subject, cues()["action_verbs"] + ADVERBIALS) else 0
     return 0
 
 

@@ -30,6 +30,8 @@ def test_a_date_after_a_time_limit_noun_is_still_a_deadline(text, span):
     ("执法队已责令该店在3个工作日内清理。", "3个工作日内", "order"),
     ("街道已要求物业公司尽快修复门禁。", "尽快", "order"),
     ("开发商应当自收到通知之日起15日内退还定金。", "15日内", "binds"),
+    ("备案机构须在30日内完成备案。", "30日内", "binds"),
+    ("服务大厅星期一至星期五对外开放。", "星期五", "weekly schedule"),
     ("同年12月份报送了材料。", "12月份", "event told before"),
     ("将该路段纳入2027年农村公路建设计划。", "2027年", "names the plan"),
 ])

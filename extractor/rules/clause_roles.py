@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from extractor.rules.context import clause_start
+from extractor.rules.context import RULE_MODAL, clause_start
 from extractor.rules.regions import OWN_SUBJECT
 from extractor.segment import cut_inside_word, sentence_start
 
@@ -32,7 +32,6 @@ DESCRIPTION = re.compile(r"^(?:(?:[^，,。；;\d对以]{0,8}?(?:项目|工程))
                          r"(?:达|约|为|近|超过)?[\d一二三四五六七八九十两百千万]")
 # 规定：… / 有关规定，… earlier in the sentence; 应当/应在 inside the clause (a rule binds, nobody promises)
 QUOTED_RULE = re.compile(r"规定[：:]|规定如下|有关规定[，,]")
-RULE_MODAL = re.compile(r"(?<![响反供适对相答效])应(?:当|该)?(?=[在于按当予])")
 FRAMING_DOCUMENT = re.compile(r"^(?:根据|按照|依据|依照|遵照|结合|通过)[^，,。；;]{0,40}(?:的[^，,。；;]{0,8}?(?:安排|要求|规定|精神|"
                               r"部署|规划|计划|方案|意见|通知)|》|契机|因素|实际情况?)$")
 # 在今后的…工作中，/ 在此次协调会上，/ 在…开通前，: when or where, with no action of its own
@@ -112,7 +111,9 @@ def clause_role(text: str, start: int, end: int) -> str | None:
     sentence_from = sentence_start(text, start)
     if GENERAL_REQUIREMENTS.search(text, sentence_from, start):
         return "the general requirements of the year's work (总体要求是：…): guiding principles, not a measure"
-    if QUOTED_RULE.search(text, sentence_from, start) or RULE_MODAL.search(core) or text[start - 2:start] in ("应当", "应该"):
+    # the modal may end just before the span (应分别|在10个工作日内完成): the lookahead reads the span's first character
+    if (QUOTED_RULE.search(text, sentence_from, start) or RULE_MODAL.search(core)
+            or RULE_MODAL.search(text, clause_start(text, start), start + 1)):
         return "a clause of a quoted rule (…规定：…, 应当…), not a promise"
     if stated_by_another_party(text, sentence_from, start):
         return "another party's stated promise (…表示将…, 表态尽快…), not this body's"

@@ -91,13 +91,15 @@ def deadline_context(text: str, start: int, end: int) -> str | None:
         return "an explanation or a status (今年首次…, 3月份已…, 实现今年预期目标), not a deadline"
     if start > 0 and text[start - 1] in "每第" or text[max(0, start - 2):start] in ("满", "每年", "每月"):
         return "frequency, ordinal or duration, not a deadline"
+    if WEEKDAY_RANGE_BEFORE.search(text, max(0, start - 5), start) or WEEKDAY_RANGE_AFTER.match(text, end):
+        return "a weekly schedule (星期一至星期五), not a deadline"
     if TARGET_DURATION_BEFORE.search(text, max(0, start - 6), start) and COUNTED_DURATION.match(text, start, end):
         return "a duration the measure sets as its target (压缩至3个工作日内): a QUANTITY, not a deadline"
     if signature_date(text, start, end):
         return "the signature date at the end of the notice, not a deadline"
     clause = text[clause_start(text, start):start]
-    if "应当" in clause:
-        return "a rule that binds someone (…应当…内), not a promise of this notice"
+    if "应当" in clause or RULE_MODAL.search(clause):
+        return "a rule that binds someone (…应当…内, 须在…内), not a promise of this notice"
     if NARRATIVE_YEAR.search(clause[-4:]) or EARLIER_PLAN.search(clause):
         return "the year of an event told before (同年12月) or an earlier plan (原计划…), background"
     if PLAN_NAME_VERB.search(clause) and BARE_YEAR.fullmatch(text, start, end):
@@ -105,6 +107,17 @@ def deadline_context(text: str, start: int, end: int) -> str | None:
     if ORDER_TO_PARTY.search(clause) or (ASKED_OF_PARTY.search(clause) and not FUTURE_IN_CLAUSE.search(clause)):
         return "the time limit of an order to another party (责令…于…前, 已要求其尽快…), not this body's deadline"
     return None
+
+
+# 应在 / 应分别在 / 须在 / 必须于: a rule that binds someone (响应, 供应… are other words). Neither gold set
+# holds a measure or a deadline clause with one on its train/dev splits.
+RULE_MODAL = re.compile(r"(?<![响反供适对相答效])应(?:当|该)?(?:分别|及时)?(?=[在于按当予])|(?:必|务)?须(?:分别)?(?=[在于])")
+
+
+# 星期一至星期五 / 周一到周五: opening hours, a schedule; no gold deadline of either set is a weekday
+_WEEKDAY = r"(?:周|星期|礼拜)[一二三四五六日天]"
+WEEKDAY_RANGE_BEFORE = re.compile(rf"{_WEEKDAY}\s*(?:至|到|-|—|~|～)\s*$")
+WEEKDAY_RANGE_AFTER = re.compile(rf"\s*(?:至|到|-|—|~|～)\s*{_WEEKDAY}")
 
 
 CLAUSE_LOOKBACK = 40  # the clause checks read a short prefix: a bounded scan keeps 60,000 deadlines linear

@@ -188,15 +188,16 @@ def test_model_measures_that_frame_wait_or_state_principles_are_rejected_with_re
             "针对审批环节多、时限长问题，将推行一窗受理。在实际执行中，将根据需要适度调整。这是深化改革的关键。"
             "有关办法规定，经营者有继续经营意愿的，应当督促其办理证照。建议：1、自发组织维护路面；2、申请纳入奖补项目。"
             "经区住建和开发商沟通，我局将增设防护网。高新技术企业总量突破1.8万家。"
-            "受理后，两校应分别在10个工作日内完成核办。")
+            "受理后，两校应分别在10个工作日内完成核办。经与县水务部门衔接，我局将更换供水管道。根据县消防大队现场检查，将关停该网吧。")
     pieces = {"经与市财政局研究": "how the answer was reached", "待规划调整获批后实施": "an action that waits on an event",
               "更好统筹发展和安全": "the general requirements", "比上年减少200亿元": "a budget figure",
               "针对审批环节多、时限长问题": "a framing phrase", "在实际执行中": "a framing phrase",
               "深化改革的关键": "the complement of a copula", "督促其办理证照": "a clause of a quoted rule",
               "自发组织维护路面": "advice to the citizen", "申请纳入奖补项目": "advice to the citizen",
               "经区住建和开发商沟通": "how the answer was reached", "经营者有继续经营意愿的": "a topic or a condition",
-              "突破1": "ends inside a word or an amount", "在10个工作日内完成核办": "a clause of a quoted rule"}
-    kept = ["增设公交站台", "推行一窗受理", "增设防护网"]
+              "突破1": "ends inside a word or an amount", "在10个工作日内完成核办": "a clause of a quoted rule",
+              "经与县水务部门衔接": "how the answer was reached", "根据县消防大队现场检查": "a framing phrase"}
+    kept = ["增设公交站台", "推行一窗受理", "增设防护网", "更换供水管道", "关停该网吧"]
     _assert_only_kept(text, pieces, kept)
 
 

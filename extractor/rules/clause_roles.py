@@ -33,7 +33,10 @@ DESCRIPTION = re.compile(r"^(?:(?:[^，,。；;\d对以]{0,8}?(?:项目|工程))
 # 规定：… / 有关规定，… earlier in the sentence; 应当/应在 inside the clause (a rule binds, nobody promises)
 QUOTED_RULE = re.compile(r"规定[：:]|规定如下|有关规定[，,]")
 FRAMING_DOCUMENT = re.compile(r"^(?:根据|按照|依据|依照|遵照|结合|通过)[^，,。；;]{0,40}(?:的[^，,。；;]{0,8}?(?:安排|要求|规定|精神|"
-                              r"部署|规划|计划|方案|意见|通知)|》|契机|因素|实际情况?)$")
+                              r"部署|规划|计划|方案|意见|通知)|》|契机|因素|实际情况?)$|"
+                              # 根据县消防大队现场检查，: whose findings the answer rests on (…开展排查 is an action)
+                              r"^(?:根据|依据)(?![^，,。；;]*(?:开展|进行|组织))[^，,。；;]{0,30}(?:现场)?"
+                              r"(?:检查|核查|调查|核实|勘查|排查)(?:核实|情况|结果)?$")
 # 在今后的…工作中，/ 在此次协调会上，/ 在…开通前，: when or where, with no action of its own
 IN_THE_COURSE = re.compile(r"^在[^，,。；;]{0,30}(?:工作中|过程中|执行中|实施中|推进中|实践中|基础上|会上|期间|之际|前|之前|之后|"
                            r"以后)$")
@@ -56,7 +59,7 @@ NEW_PROMISE = re.compile(r"将|会|要")
 # 经与市财政局研究 / 经区住建、消防和开发商沟通 / 经现场查勘: how this answer was reached, before the answer
 # itself (经济…, 经常… are other words)
 CONSULTED = re.compile(r"^经(?![济常营费验典销纪络贸])过?[^，,。；;]{0,30}(?:研究|沟通|联系|协商|商议|对接|会商|磋商|核实|"
-                       r"协调|商定|讨论|调查|了解|咨询|请示|汇报|确认|查勘|勘察|查看|检查|审核|评估|论证|测算)(?:后)?$")
+                       r"协调|商定|讨论|调查|了解|咨询|请示|汇报|确认|查勘|勘察|查看|检查|审核|评估|论证|测算|衔接)(?:后)?$")
 # 受理许可申请的人民政府作出批准决定的，…: a topic or condition ending in 的 (the gold never ends a measure so)
 ENDS_IN_DE = re.compile(r"的$")
 # 待条件具备后再行研究 / 待市政府批准后实施: the action waits on an event named inside its own clause (the gold

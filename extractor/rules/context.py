@@ -111,7 +111,7 @@ def deadline_context(text: str, start: int, end: int) -> str | None:
 
 # 应在 / 应分别在 / 须在 / 必须于: a rule that binds someone (响应, 供应… are other words). Neither gold set
 # holds a measure or a deadline clause with one on its train/dev splits.
-RULE_MODAL = re.compile(r"(?<![响反供适对相答效])应(?:当|该)?(?:分别|及时)?(?=[在于按当予])|(?:必|务)?须(?:分别)?(?=[在于])")
+RULE_MODAL = re.compile(r"(?<![响反供适对相答效])应(?:当|该)?(?:分别|及时)?(?=[在于按当予])|须(?:分别)?(?=[在于])")
 
 
 # 星期一至星期五 / 周一到周五: opening hours, a schedule; no gold deadline of either set is a weekday

@@ -6,11 +6,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container
+from functools import cache
 
 from extractor.rules.cues import cues, has, starts
 from extractor.rules.modality import ADVERBIALS
 from extractor.rules.quantity import candidates as quantity_candidates
 from extractor.segment import LIST_ITEM, RUN_IN_ITEM
+
+
+@cache
+def verbs_or_adverbials() -> list[str]:
+    """The action verbs, then the adverbials: a subject holding either is no bare subject (built once)."""
+    return cues()["action_verbs"] + ADVERBIALS
+
 
 WORD_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 # strip_prefix reads no further than this past its position (list markers, cue words, a 12-character
@@ -80,9 +88,9 @@ def strip_prefix(text: str, start: int, end: int, deadlines: list[tuple[int, int
         opening = pos == start or (pos - start <= PREFIX_WINDOW and bool(LIST_ITEM.fullmatch(text[start:pos].strip())))
         # 区城乡建设局 holds 建设, A3区住建局 a digit: a named body is a subject all the same (推动华西医院 is not)
         named_body = bool(subject and BODY_NAME.search(subject.group(0))
-                          and not starts(subject.group(0), c["action_verbs"] + ADVERBIALS))
+                          and not starts(subject.group(0), verbs_or_adverbials()))
         if (subject and not framing and opening
-                and (named_body or (not has(subject.group(0), c["action_verbs"] + ADVERBIALS)
+                and (named_body or (not has(subject.group(0), verbs_or_adverbials())
                                     and not re.search(r"\d", PLACE_CODE.sub("", subject.group(0)))))
                 and (not after_subject.startswith("将") or modal_jiang(after_subject[1:], leads, pos + subject.end() + 1))):
             pos += subject.end()  # 价格主管部门将… : the subject before the modal stays outside
@@ -115,7 +123,7 @@ def subject_before_deadline(text: str, pos: int, rest: str, leads: dict[int, int
                 return k
             # an indicator before 今年要… is the target's own head (固定资产投资今年要增长10%左右)
             soft = modal.group().startswith(("可", "能"))
-            return k if soft and not has(subject, cues()["action_verbs"] + ADVERBIALS) else 0
+            return k if soft and not has(subject, verbs_or_adverbials()) else 0
     return 0
 
 
@@ -209,7 +217,7 @@ def classify(core: str, has_target: bool, first: bool) -> str | None:
             return f"framing clause ({frame}…)"
         return None
     purpose = starts(core, c["purpose"])
-    if purpose == "为" and not core.startswith("为了") and not starts(core[1:], c["action_verbs"] + ADVERBIALS):
+    if purpose == "为" and not core.startswith("为了") and not starts(core[1:], verbs_or_adverbials()):
         purpose = None  # 为 + beneficiary + verb (为80岁以上老人发放津贴) is an action, not a purpose
     if purpose is None and not first:
         purpose = starts(core, c["result"])

@@ -71,8 +71,9 @@ def strip_prefix(text: str, start: int, end: int, deadlines: list[tuple[int, int
             pos = leads[pos]
             continue
         if rest[0] == "可" and (pos in ends or (rest[1:2] in "在于" and pos + 2 in leads)):
-            pos += 2 if rest.startswith("可以") and pos in ends else 1  # 8月份可修通, 年初可以投入使用, 可在6月底前运行:
-            continue  # 可 as a modal next to a deadline (可用财力 stays whole)
+            # 可 as a modal next to a deadline: 8月份可修通, 年初可以投入使用, 可在6月底前运行 (可用财力 stays whole)
+            pos += 2 if rest.startswith("可以") and pos in ends else 1
+            continue
         if rest[0] == "能" and pos in ends and starts(rest[1:], c["action_verbs"]):
             pos += 1  # 明年春季能开园 (2025年能源… stays whole: 源 is no verb)
             continue
